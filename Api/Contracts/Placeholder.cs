@@ -1,0 +1,1 @@
+namespace HamachiCloud.Api.Contracts;

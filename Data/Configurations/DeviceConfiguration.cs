@@ -1,0 +1,21 @@
+using HamachiCloud.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace HamachiCloud.Data.Configurations;
+
+internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> d)
+    {
+        d.Property(x => x.Name).HasMaxLength(64).IsRequired();
+        d.Property(x => x.MachineKey).HasMaxLength(64).IsRequired();
+        d.Property(x => x.NodeKey).HasMaxLength(64).IsRequired();
+        d.HasIndex(x => x.MachineKey).IsUnique();
+        d.HasIndex(x => x.NodeKey).IsUnique();
+        d.HasIndex(x => x.VirtualIPv4).IsUnique();
+        d.HasIndex(x => x.VirtualIPv6).IsUnique();
+        d.HasIndex(x => x.UserId);
+        d.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

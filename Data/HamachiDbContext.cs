@@ -1,0 +1,40 @@
+using HamachiCloud.Data.Entities;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace HamachiCloud.Data;
+
+/// <summary>
+/// The one model of the service. Provider-neutral: the Migrations project holds one subclass per
+/// provider (SQLite, PostgreSQL) that owns that provider's migrations.
+/// </summary>
+public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
+{
+    protected HamachiDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Device> Devices => Set<Device>();
+    public DbSet<Network> Networks => Set<Network>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<IpRangeBan> IpRangeBans => Set<IpRangeBan>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<SetupKey> SetupKeys => Set<SetupKey>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict<Guid>();
+        builder.ApplyConfigurationsFromAssembly(typeof(HamachiDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<System.Net.IPAddress>().HaveConversion<IPAddressConverter>().HaveMaxLength(45);
+    }
+}

@@ -1,4 +1,4 @@
-namespace HamachiCloud.Data.Entities;
+namespace HamachiCloud.Protocol.Networks;
 
 /// <summary>A member's rights inside one network.</summary>
 public enum MemberRole

@@ -1,4 +1,4 @@
-namespace HamachiCloud.Data.Entities;
+namespace HamachiCloud.Protocol.Networks;
 
 /// <summary>Who may reach whom inside a network.</summary>
 public enum NetworkType

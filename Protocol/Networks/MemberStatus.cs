@@ -1,4 +1,4 @@
-namespace HamachiCloud.Data.Entities;
+namespace HamachiCloud.Protocol.Networks;
 
 /// <summary>Where a membership stands. Only <see cref="Active"/> members count as connected peers.</summary>
 public enum MemberStatus

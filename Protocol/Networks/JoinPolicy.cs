@@ -1,4 +1,4 @@
-namespace HamachiCloud.Data.Entities;
+namespace HamachiCloud.Protocol.Networks;
 
 /// <summary>How a new member gets in.</summary>
 public enum JoinPolicy

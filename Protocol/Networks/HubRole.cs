@@ -1,4 +1,4 @@
-namespace HamachiCloud.Data.Entities;
+namespace HamachiCloud.Protocol.Networks;
 
 /// <summary>A member's place in a hub-and-spoke network (ignored by other network types).</summary>
 public enum HubRole

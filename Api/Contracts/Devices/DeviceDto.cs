@@ -1,0 +1,12 @@
+namespace HamachiCloud.Api.Contracts.Devices;
+
+/// <summary>An enrolled device. Keys are public keys, lowercase hex.</summary>
+public sealed record DeviceDto(
+    Guid Id,
+    string Name,
+    string VirtualIPv4,
+    string VirtualIPv6,
+    string NodeKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSeenAt,
+    DateTimeOffset? KeyExpiresAt);

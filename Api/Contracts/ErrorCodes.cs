@@ -1,0 +1,31 @@
+namespace HamachiCloud.Api.Contracts;
+
+/// <summary>
+/// The stable <c>code</c> member of every problem-details error the API returns. Codes are never
+/// renamed or reused; clients match on them, not on the human-readable detail.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string MalformedRequest = "malformed_request";
+    public const string ValidationFailed = "validation_failed";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string Conflict = "conflict";
+    public const string EmailTaken = "email_taken";
+    public const string WeakPassword = "weak_password";
+    public const string NetworkFull = "network_full";
+    public const string NetworkLocked = "network_locked";
+    public const string WrongPassword = "wrong_password";
+    public const string PasswordRequired = "password_required";
+    public const string AlreadyMember = "already_member";
+    public const string JoinPending = "join_pending";
+    public const string NotPending = "not_pending";
+    public const string OwnerCannotLeave = "owner_cannot_leave";
+    public const string NotOwner = "not_owner";
+    public const string PremiumRequired = "premium_required";
+    public const string DeviceLimit = "device_limit";
+    public const string AddressPoolExhausted = "address_pool_exhausted";
+    public const string Banned = "banned";
+    public const string InternalError = "internal_error";
+}

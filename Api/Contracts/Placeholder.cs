@@ -1,1 +1,0 @@
-namespace HamachiCloud.Api.Contracts;

@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using HamachiCloud.Api.Auth;
+using HamachiCloud.Api.Contracts.Devices;
+
+namespace HamachiCloud.Api.Devices;
+
+internal static class DeviceEndpoints
+{
+    public static void MapDeviceEndpoints(this IEndpointRouteBuilder api)
+    {
+        var read = api.MapGroup("/devices").WithTags("Devices").RequireAuthorization(AuthSchemes.ReadPolicy);
+        var write = api.MapGroup("/devices").WithTags("Devices").RequireAuthorization(AuthSchemes.WritePolicy);
+        read.MapGet("/", (ClaimsPrincipal u, DeviceService s, CancellationToken ct) => s.ListMineAsync(u.UserId(), ct))
+            .WithSummary("My devices");
+        write.MapPut("/{id:guid}/name", (Guid id, RenameDeviceRequest body, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>
+            s.RenameAsync(u.UserId(), id, body, ct))
+            .WithSummary("Rename a device");
+        write.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>
+            {
+                await s.DeleteAsync(u.UserId(), id, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Delete (revoke) a device");
+    }
+}

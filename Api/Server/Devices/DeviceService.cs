@@ -1,0 +1,79 @@
+using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Contracts.Devices;
+
+namespace HamachiCloud.Api.Devices;
+
+/// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, delete.</summary>
+internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>Registers a device's public keys with the account and gives it its addresses.</summary>
+    public async Task<Device> EnrolAsync(Guid userId, string name, string machineKeyHex, string nodeKeyHex, TimeSpan keyLifetime, CancellationToken ct)
+    {
+        new Validator()
+            .Name("name", name)
+            .Check(IsKeyHex(machineKeyHex), "machineKey", "must be 32 bytes of lowercase hex")
+            .Check(IsKeyHex(nodeKeyHex), "nodeKey", "must be 32 bytes of lowercase hex")
+            .ThrowIfInvalid();
+        if (await db.Devices.CountAsync(d => d.UserId == userId, ct) >= Plan.MaxDevicesPerAccount)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.DeviceLimit, $"an account can have at most {Plan.MaxDevicesPerAccount} devices; delete one first");
+        }
+
+        if (await db.Devices.AnyAsync(d => d.MachineKey == machineKeyHex || d.NodeKey == nodeKeyHex, ct))
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.Conflict, "a device with this machine or node key is already enrolled");
+        }
+
+        var (v4, v6) = await addresses.AllocateAsync(ct);
+        var now = clock.GetUtcNow();
+        var device = new Device
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            Name = name.Trim(),
+            MachineKey = machineKeyHex,
+            NodeKey = nodeKeyHex,
+            VirtualIPv4 = v4,
+            VirtualIPv6 = v6,
+            CreatedAt = now,
+            KeyExpiresAt = now + keyLifetime,
+        };
+        db.Devices.Add(device);
+        audit.Record(userId, "device.enrolled", "device", device.Id, $"{device.Name} {v4}");
+        await db.SaveChangesAsync(ct);
+        return device;
+    }
+
+    public async Task<List<DeviceDto>> ListMineAsync(Guid userId, CancellationToken ct) =>
+        (await db.Devices.Where(d => d.UserId == userId).ToListAsync(ct))
+        .OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
+        .Select(ToDto)
+        .ToList();
+
+    public async Task<DeviceDto> RenameAsync(Guid userId, Guid id, RenameDeviceRequest request, CancellationToken ct)
+    {
+        new Validator().Name("name", request.Name).ThrowIfInvalid();
+        var device = await MineAsync(userId, id, ct);
+        device.Name = request.Name.Trim();
+        audit.Record(userId, "device.renamed", "device", device.Id, device.Name);
+        await db.SaveChangesAsync(ct);
+        return ToDto(device);
+    }
+
+    /// <summary>Deletes the device: its keys stop being accepted and its addresses are freed.</summary>
+    public async Task DeleteAsync(Guid userId, Guid id, CancellationToken ct)
+    {
+        var device = await MineAsync(userId, id, ct);
+        db.Devices.Remove(device);
+        audit.Record(userId, "device.deleted", "device", device.Id, $"{device.Name} {device.VirtualIPv4}");
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<Device> MineAsync(Guid userId, Guid id, CancellationToken ct) =>
+        await db.Devices.FirstOrDefaultAsync(d => d.Id == id && d.UserId == userId, ct) ?? throw ApiProblemException.NotFound("device");
+
+    private static bool IsKeyHex(string? s) => s is { Length: 64 } && s.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    internal static DeviceDto ToDto(Device d) =>
+        new(d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.NodeKey, d.CreatedAt, d.LastSeenAt, d.KeyExpiresAt);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HamachiCloud.Api.Errors;
+
+/// <summary>
+/// Turns every exception into a problem-details answer with a stable <c>code</c>: rule violations
+/// keep their status, malformed requests (bad JSON, wrong types, unknown members) become 400,
+/// anything else 500 without internals.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail, errors) = exception switch
+        {
+            ApiProblemException p => (p.Status, p.Code, p.Message, p.Errors),
+            BadHttpRequestException b => (b.StatusCode, ErrorCodes.MalformedRequest, Describe(b), null),
+            JsonException j => (400, ErrorCodes.MalformedRequest, $"malformed JSON: {j.Message}", null),
+            _ => (500, ErrorCodes.InternalError, "an unexpected error occurred; it has been logged", (IDictionary<string, string[]>?)null),
+        };
+
+        if (status >= 500)
+        {
+            log.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail };
+        problem.Extensions["code"] = code;
+        if (errors is not null)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static string Describe(BadHttpRequestException b) =>
+        b.InnerException is JsonException j ? $"malformed JSON: {j.Message}" : b.Message;
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        409 => "Conflict",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        _ => status >= 500 ? "Server error" : "Request failed",
+    };
+}

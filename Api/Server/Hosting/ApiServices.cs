@@ -1,0 +1,115 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using HamachiCloud.Api.Accounts;
+using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Auth;
+using HamachiCloud.Api.Devices;
+using HamachiCloud.Api.Health;
+using HamachiCloud.Api.Identity;
+using HamachiCloud.Api.Jobs;
+using HamachiCloud.Api.Members;
+using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.SetupKeys;
+using HamachiCloud.Migrations;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.Hosting;
+
+/// <summary>Everything the Api registers, from validated options (a bad key stops the start, named).</summary>
+internal static class ApiServices
+{
+    public static void AddHamachiApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var database = Bind<DatabaseOptions>(builder, DatabaseOptions.Section, new DatabaseOptions.Validator());
+        var identity = Bind<IdentityServerOptions>(builder, IdentityServerOptions.Section, new IdentityServerOptions.Validator());
+        Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
+        Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
+        var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
+        var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, null);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddHamachiDatabase(database.Provider, database.ConnectionString);
+        services.AddDataProtection()
+            .SetApplicationName("HamachiCloud")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(identity.KeyDirectory, "data-protection")));
+        services.AddHamachiIdentity(identity);
+        services.AddHamachiAuth();
+        services.AddHamachiRateLimits(limits.RegistrationsPerMinute);
+        services.AddAntiforgery();
+
+        services.ConfigureHttpJsonOptions(o => HamachiJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "HamachiCloud API";
+            doc.Info.Description = "Accounts, networks, members, devices and setup keys. Errors are RFC 7807 problems with a stable `code`.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        var signalR = services.AddSignalR().AddMessagePackProtocol();
+        if (!string.IsNullOrWhiteSpace(redis.Connection))
+        {
+            signalR.AddStackExchangeRedis(redis.Connection, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("hamachi"));
+        }
+
+        services.AddHangfire(h =>
+        {
+            h.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                h.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(database.ConnectionString));
+            }
+            else
+            {
+                h.UseInMemoryStorage();
+            }
+        });
+        services.AddHangfireServer(o => o.WorkerCount = 2);
+
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<NetworkService>();
+        services.AddScoped<MemberService>();
+        services.AddScoped<DeviceService>();
+        services.AddScoped<AddressAllocator>();
+        services.AddScoped<SetupKeyService>();
+        services.AddScoped<MaintenanceJobs>();
+    }
+
+    private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)
+        where T : class, new()
+    {
+        builder.Services.AddOptions<T>().Bind(builder.Configuration.GetSection(section)).ValidateOnStart();
+        if (validator is not null)
+        {
+            builder.Services.AddSingleton(validator);
+        }
+
+        // The composition needs some values now; validate them now too, naming the key.
+        T value;
+        try
+        {
+            value = builder.Configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException(section, typeof(T), [$"{section}: {e.Message}"]);
+        }
+
+        var result = validator?.Validate(null, value);
+        if (result is { Failed: true })
+        {
+            throw new OptionsValidationException(section, typeof(T), result.Failures);
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace HamachiCloud.Api.Identity;
+
+/// <summary>
+/// The passthrough endpoints of the OAuth server: authorize (code + PKCE), token (code, refresh,
+/// device code) and the device-flow verification page where a signed-in user approves a code.
+/// </summary>
+internal static class ConnectEndpoints
+{
+    private const string OidcScheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+
+    public static void MapConnectEndpoints(this IEndpointRouteBuilder app)
+    {
+        var connect = app.MapGroup("/connect").ExcludeFromDescription();
+        connect.MapMethods("/authorize", ["GET", "POST"], AuthorizeAsync).DisableAntiforgery();
+        connect.MapPost("/token", TokenAsync).DisableAntiforgery();
+        connect.MapGet("/verify", VerifyPageAsync);
+        connect.MapPost("/verify", VerifySubmitAsync);
+    }
+
+    private static async Task<IResult> AuthorizeAsync(HttpContext ctx, UserManager<User> users)
+    {
+        var request = ctx.GetOpenIddictServerRequest()
+            ?? throw ApiProblemException.BadRequest(ErrorCodes.MalformedRequest, "not an OpenID Connect request");
+        var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
+        if (!session.Succeeded)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties { RedirectUri = ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString },
+                [OpenIddictSetup.CookieScheme]);
+        }
+
+        var user = await users.GetUserAsync(session.Principal!);
+        if (user is null || await users.IsLockedOutAsync(user))
+        {
+            return Forbid(OpenIddictConstants.Errors.AccessDenied, "the account is not available");
+        }
+
+        return Results.SignIn(await CreatePrincipalAsync(users, user, request.GetScopes()), null, OidcScheme);
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext ctx, UserManager<User> users, SignInManager<User> signIn)
+    {
+        var request = ctx.GetOpenIddictServerRequest()
+            ?? throw ApiProblemException.BadRequest(ErrorCodes.MalformedRequest, "not an OAuth token request");
+        if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType() && !request.IsDeviceCodeGrantType())
+        {
+            return Forbid(OpenIddictConstants.Errors.UnsupportedGrantType, "grant type not supported");
+        }
+
+        // The code / refresh token / device code was validated by OpenIddict; re-check the account.
+        var result = await ctx.AuthenticateAsync(OidcScheme);
+        var user = await users.FindByIdAsync(result.Principal?.GetClaim(Claims.Subject) ?? "");
+        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        {
+            return Forbid(OpenIddictConstants.Errors.InvalidGrant, "the account is no longer allowed to sign in");
+        }
+
+        return Results.SignIn(await CreatePrincipalAsync(users, user, result.Principal!.GetScopes()), null, OidcScheme);
+    }
+
+    private static async Task<IResult> VerifyPageAsync(HttpContext ctx, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    {
+        var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
+        if (!session.Succeeded)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties { RedirectUri = ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString },
+                [OpenIddictSetup.CookieScheme]);
+        }
+
+        var code = ctx.Request.Query["user_code"].ToString();
+        return HtmlPages.Verify(antiforgery.GetAndStoreTokens(ctx), code, message: null);
+    }
+
+    private static async Task<IResult> VerifySubmitAsync(
+        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    {
+        await antiforgery.ValidateRequestAsync(ctx);
+        var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
+        var user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
+        if (user is null)
+        {
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = "/connect/verify" }, [OpenIddictSetup.CookieScheme]);
+        }
+
+        // OpenIddict has resolved the user_code of the form; a client id means it is valid and pending.
+        var result = await ctx.AuthenticateAsync(OidcScheme);
+        if (!result.Succeeded || string.IsNullOrEmpty(result.Principal?.GetClaim(Claims.ClientId)))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return HtmlPages.Verify(antiforgery.GetAndStoreTokens(ctx), "", "That code is invalid or has expired. Start `hamachi login` again.");
+        }
+
+        var form = await ctx.Request.ReadFormAsync();
+        if (form["action"] != "approve")
+        {
+            return Results.Forbid(
+                new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=false" }, [OidcScheme]);
+        }
+
+        return Results.SignIn(
+            await CreatePrincipalAsync(users, user, result.Principal!.GetScopes()),
+            new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=true" },
+            OidcScheme);
+    }
+
+    private static async Task<ClaimsPrincipal> CreatePrincipalAsync(UserManager<User> users, User user, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Id.ToString())
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(Claims.Name, user.DisplayName);
+        foreach (var role in await users.GetRolesAsync(user))
+        {
+            identity.AddClaim(new Claim(Claims.Role, role));
+        }
+
+        identity.SetScopes(scopes);
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            Claims.Name or Claims.Email when identity.HasScope(Scopes.Profile) || identity.HasScope(Scopes.Email) =>
+                [Destinations.AccessToken, Destinations.IdentityToken],
+            _ => [Destinations.AccessToken],
+        });
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static IResult Forbid(string error, string description) => Results.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        [OidcScheme]);
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.Identity;
+
+/// <summary>Section <c>Identity</c>: tokens, keys, clients and lockout.</summary>
+public sealed class IdentityServerOptions
+{
+    public const string Section = "Identity";
+
+    /// <summary>Where the token signing/encryption keys live (created on first start). Share it between Api nodes.</summary>
+    public string KeyDirectory { get; set; } = "data/keys";
+
+    /// <summary>Redirect URIs of the Portal client (authorization code + PKCE).</summary>
+    public List<string> PortalRedirectUris { get; set; } = ["http://127.0.0.1:5080/signin-oidc"];
+
+    public int AccessTokenMinutes { get; set; } = 60;
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>Failed sign-ins before an account is locked.</summary>
+    public int LockoutAttempts { get; set; } = 5;
+
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Allow plain HTTP for the identity endpoints (loopback development, tests). Never in production.</summary>
+    public bool AllowHttp { get; set; } = true;
+
+    internal sealed class Validator : IValidateOptions<IdentityServerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, IdentityServerOptions o)
+        {
+            var failures = new List<string>();
+            if (string.IsNullOrWhiteSpace(o.KeyDirectory))
+            {
+                failures.Add($"{Section}:KeyDirectory is required");
+            }
+
+            foreach (var uri in o.PortalRedirectUris)
+            {
+                if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
+                {
+                    failures.Add($"{Section}:PortalRedirectUris: '{uri}' is not an absolute URI");
+                }
+            }
+
+            if (o.AccessTokenMinutes is < 1 or > 1440)
+            {
+                failures.Add($"{Section}:AccessTokenMinutes must be 1..1440");
+            }
+
+            if (o.RefreshTokenDays is < 1 or > 365)
+            {
+                failures.Add($"{Section}:RefreshTokenDays must be 1..365");
+            }
+
+            if (o.LockoutAttempts is < 1 or > 100)
+            {
+                failures.Add($"{Section}:LockoutAttempts must be 1..100");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace HamachiCloud.Api.Identity;
+
+/// <summary>
+/// ASP.NET Core Identity (accounts, password hashing, lockout) and the OpenIddict server:
+/// authorization code + PKCE (Portal), device authorization grant (CLI), refresh tokens.
+/// </summary>
+internal static class OpenIddictSetup
+{
+    public const string PortalClientId = "hamachi-portal";
+    public const string CliClientId = "hamachi-cli";
+
+    public static IServiceCollection AddHamachiIdentity(this IServiceCollection services, IdentityServerOptions options)
+    {
+        services.AddIdentity<User, Role>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = options.LockoutAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(options.LockoutMinutes);
+                o.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                o.ClaimsIdentity.UserNameClaimType = Claims.Name;
+                o.ClaimsIdentity.RoleClaimType = Claims.Role;
+                o.ClaimsIdentity.EmailClaimType = Claims.Email;
+            })
+            .AddEntityFrameworkStores<HamachiDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.Cookie.Name = "hamachi.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<HamachiDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddServer(o =>
+            {
+                o.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetDeviceAuthorizationEndpointUris("connect/device")
+                    .SetEndUserVerificationEndpointUris("connect/verify")
+                    .SetRevocationEndpointUris("connect/revoke");
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowDeviceAuthorizationFlow()
+                    .AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, Auth.AuthSchemes.ApiScope);
+                o.SetAccessTokenLifetime(TimeSpan.FromMinutes(options.AccessTokenMinutes));
+                o.SetRefreshTokenLifetime(TimeSpan.FromDays(options.RefreshTokenDays));
+                o.AddSigningKey(TokenKeyStore.Load(options.KeyDirectory, "signing"));
+                o.AddEncryptionKey(TokenKeyStore.Load(options.KeyDirectory, "encryption"));
+                o.DisableAccessTokenEncryption();
+                var aspnet = o.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough();
+                if (options.AllowHttp)
+                {
+                    aspnet.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(o =>
+            {
+                o.UseLocalServer();
+                o.UseAspNetCore();
+            });
+
+        return services;
+    }
+
+    /// <summary>The validation scheme OAuth access tokens are checked by.</summary>
+    public static string ValidationScheme => OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+
+    /// <summary>The Identity cookie scheme (sign-in page, authorize and verify endpoints only).</summary>
+    public static string CookieScheme => IdentityConstants.ApplicationScheme;
+}

@@ -1,0 +1,20 @@
+using OpenIddict.Abstractions;
+
+namespace HamachiCloud.Api.Jobs;
+
+/// <summary>Recurring housekeeping run by Hangfire: expired tokens, authorizations and bans.</summary>
+public sealed class MaintenanceJobs(
+    IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, HamachiDbContext db, TimeProvider clock)
+{
+    public const string PruneJobId = "prune-expired";
+
+    public async Task PruneExpiredAsync(CancellationToken ct)
+    {
+        var threshold = clock.GetUtcNow().AddDays(-14);
+        await tokens.PruneAsync(threshold, ct);
+        await authorizations.PruneAsync(threshold, ct);
+        var expired = await db.IpRangeBans.Where(b => b.ExpiresAt != null && b.ExpiresAt < threshold).ToListAsync(ct);
+        db.IpRangeBans.RemoveRange(expired);
+        await db.SaveChangesAsync(ct);
+    }
+}

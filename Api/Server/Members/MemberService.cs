@@ -1,0 +1,207 @@
+using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Contracts.Members;
+using HamachiCloud.Api.Contracts.Networks;
+using HamachiCloud.Api.Networks;
+using Microsoft.AspNetCore.Identity;
+
+namespace HamachiCloud.Api.Members;
+
+/// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
+internal sealed class MemberService(
+    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher)
+{
+    public async Task<NetworkDto> JoinAsync(Guid userId, JoinNetworkRequest request, CancellationToken ct)
+    {
+        var typed = NetworkIds.Normalize(request.NetworkId);
+        new Validator()
+            .Check(typed is not null, "networkId", $"'{request.NetworkId}' is not a network id (nine digits, e.g. 482-193-557)")
+            .Password("password", request.Password)
+            .ThrowIfInvalid();
+
+        var id = await db.Networks.Where(n => n.NetworkId == typed).Select(n => (Guid?)n.Id).FirstOrDefaultAsync(ct)
+            ?? throw ApiProblemException.NotFound($"network {typed}");
+        var network = await networks.LoadAsync(id, ct);
+        var existing = network.Memberships.FirstOrDefault(m => m.UserId == userId);
+        if (existing?.Status == MemberStatus.Active)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.AlreadyMember, $"you are already a member of {network.NetworkId}");
+        }
+
+        if (existing?.Status == MemberStatus.Pending)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.JoinPending, $"your request to join {network.NetworkId} is waiting for approval");
+        }
+
+        if (network.IsLocked)
+        {
+            throw new ApiProblemException(403, ErrorCodes.NetworkLocked, $"network {network.NetworkId} is locked: it accepts no new members");
+        }
+
+        if (network.PasswordHash is not null)
+        {
+            if (string.IsNullOrEmpty(request.Password))
+            {
+                throw new ApiProblemException(403, ErrorCodes.PasswordRequired, $"network {network.NetworkId} requires a password");
+            }
+
+            if (hasher.VerifyHashedPassword(network, network.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+            {
+                audit.Record(userId, "member.join_refused", "network", network.Id, "wrong password");
+                await db.SaveChangesAsync(ct);
+                throw new ApiProblemException(403, ErrorCodes.WrongPassword, $"wrong password for network {network.NetworkId}");
+            }
+        }
+
+        var (limit, planName) = await MemberLimits.ForAsync(db, network, ct);
+        var taken = await MemberLimits.SeatsTakenAsync(db, network.Id, ct);
+        if (taken >= limit)
+        {
+            throw ApiProblemException.Conflict(
+                ErrorCodes.NetworkFull,
+                $"network {network.NetworkId} is full: the {planName} plan allows {limit} members and it has {taken}; the owner can upgrade the plan");
+        }
+
+        var now = clock.GetUtcNow();
+        var status = network.JoinPolicy == JoinPolicy.Approval ? MemberStatus.Pending : MemberStatus.Active;
+        var membership = existing ?? new Membership { Id = Guid.CreateVersion7(now), NetworkId = network.Id, UserId = userId, CreatedAt = now };
+        membership.Role = MemberRole.Member;
+        membership.HubRole = HubRole.Spoke;
+        membership.Status = status;
+        membership.UpdatedAt = now;
+        if (existing is null)
+        {
+            db.Memberships.Add(membership);
+            network.Memberships.Add(membership);
+        }
+
+        audit.Record(userId, status == MemberStatus.Pending ? "member.requested" : "member.joined", "network", network.Id);
+        await db.SaveChangesAsync(ct);
+        return await networks.ToDtoAsync(network, userId, ct);
+    }
+
+    public async Task LeaveAsync(Guid userId, Guid networkId, CancellationToken ct)
+    {
+        var network = await networks.LoadAsync(networkId, ct);
+        var me = network.Memberships.FirstOrDefault(m => m.UserId == userId && m.Status is MemberStatus.Active or MemberStatus.Pending)
+            ?? throw ApiProblemException.NotFound("network");
+        if (me.Role == MemberRole.Owner)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.OwnerCannotLeave, "the owner cannot leave; delete the network instead");
+        }
+
+        db.Memberships.Remove(me);
+        audit.Record(userId, "member.left", "network", network.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Active members for everyone; managers also see pending, rejected and evicted rows.</summary>
+    public async Task<List<MemberDto>> ListAsync(Guid userId, Guid networkId, CancellationToken ct)
+    {
+        var network = await networks.LoadAsync(networkId, ct);
+        var me = Access.RequireMember(network, userId);
+        var manager = me.Role is MemberRole.Owner or MemberRole.Admin;
+        var rows = await db.Memberships
+            .Where(m => m.NetworkId == networkId && (manager || m.Status == MemberStatus.Active))
+            .Select(m => new { m, m.User!.DisplayName })
+            .ToListAsync(ct);
+        return rows
+            .OrderByDescending(r => r.m.Role).ThenBy(r => r.m.CreatedAt)
+            .Select(r => ToDto(r.m, r.DisplayName))
+            .ToList();
+    }
+
+    public Task<MemberDto> ApproveAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct) =>
+        DecideAsync(userId, networkId, memberId, MemberStatus.Active, "member.approved", ct);
+
+    public Task<MemberDto> RejectAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct) =>
+        DecideAsync(userId, networkId, memberId, MemberStatus.Rejected, "member.rejected", ct);
+
+    public async Task<MemberDto> EvictAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct)
+    {
+        var (network, me, target) = await LoadPairAsync(userId, networkId, memberId, ct);
+        if (target.Status != MemberStatus.Active)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.Conflict, "only active members can be evicted");
+        }
+
+        RequireOutranks(me, target);
+        return await SaveAsync(target, MemberStatus.Evicted, userId, network, "member.evicted", ct);
+    }
+
+    public async Task<MemberDto> SetRoleAsync(Guid userId, Guid networkId, Guid memberId, SetRoleRequest request, CancellationToken ct)
+    {
+        new Validator()
+            .Check(request.Role is MemberRole.Member or MemberRole.Admin, "role", "must be member or admin (ownership is not transferred this way)")
+            .ThrowIfInvalid();
+        var (network, me, target) = await LoadPairAsync(userId, networkId, memberId, ct);
+        if (me.Role != MemberRole.Owner)
+        {
+            throw new ApiProblemException(403, ErrorCodes.NotOwner, "only the owner can change roles");
+        }
+
+        if (target.Role == MemberRole.Owner)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.Conflict, "the owner's role cannot be changed");
+        }
+
+        target.Role = request.Role;
+        return await SaveAsync(target, target.Status, userId, network, $"member.role.{request.Role.ToString().ToLowerInvariant()}", ct);
+    }
+
+    public async Task<MemberDto> SetHubRoleAsync(Guid userId, Guid networkId, Guid memberId, SetHubRoleRequest request, CancellationToken ct)
+    {
+        new Validator().Defined("hubRole", request.HubRole).ThrowIfInvalid();
+        var (network, _, target) = await LoadPairAsync(userId, networkId, memberId, ct);
+        target.HubRole = request.HubRole;
+        return await SaveAsync(target, target.Status, userId, network, $"member.hub_role.{request.HubRole.ToString().ToLowerInvariant()}", ct);
+    }
+
+    public async Task<MemberDto> SetNicknameAsync(Guid userId, Guid networkId, SetNicknameRequest request, CancellationToken ct)
+    {
+        new Validator().Name("nickname", string.IsNullOrEmpty(request.Nickname) ? null : request.Nickname, required: false).ThrowIfInvalid();
+        var network = await networks.LoadAsync(networkId, ct);
+        var me = Access.RequireMember(network, userId);
+        me.Nickname = string.IsNullOrEmpty(request.Nickname) ? null : request.Nickname.Trim();
+        return await SaveAsync(me, me.Status, userId, network, "member.nickname", ct);
+    }
+
+    private async Task<MemberDto> DecideAsync(Guid userId, Guid networkId, Guid memberId, MemberStatus decision, string action, CancellationToken ct)
+    {
+        var (network, _, target) = await LoadPairAsync(userId, networkId, memberId, ct);
+        if (target.Status != MemberStatus.Pending)
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.NotPending, $"that member is {target.Status.ToString().ToLowerInvariant()}, not pending");
+        }
+
+        return await SaveAsync(target, decision, userId, network, action, ct);
+    }
+
+    private async Task<(Network Network, Membership Me, Membership Target)> LoadPairAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct)
+    {
+        var network = await networks.LoadAsync(networkId, ct);
+        var me = Access.RequireManager(network, userId);
+        var target = network.Memberships.FirstOrDefault(m => m.UserId == memberId) ?? throw ApiProblemException.NotFound("member");
+        return (network, me, target);
+    }
+
+    private static void RequireOutranks(Membership me, Membership target)
+    {
+        if (target.Role >= me.Role)
+        {
+            throw ApiProblemException.Forbidden($"an {me.Role.ToString().ToLowerInvariant()} cannot do this to an {target.Role.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    private async Task<MemberDto> SaveAsync(Membership target, MemberStatus status, Guid actor, Network network, string action, CancellationToken ct)
+    {
+        target.Status = status;
+        target.UpdatedAt = clock.GetUtcNow();
+        audit.Record(actor, action, "network", network.Id, $"member {target.UserId}");
+        await db.SaveChangesAsync(ct);
+        var name = await db.Users.Where(u => u.Id == target.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        return ToDto(target, name);
+    }
+
+    private static MemberDto ToDto(Membership m, string displayName) =>
+        new(m.UserId, displayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt);
+}

@@ -1,0 +1,181 @@
+using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Contracts.Networks;
+using Microsoft.AspNetCore.Identity;
+
+namespace HamachiCloud.Api.Networks;
+
+/// <summary>Creating, reading, changing and deleting networks. Every rule is checked here.</summary>
+internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher)
+{
+    public async Task<NetworkDto> CreateAsync(Guid userId, CreateNetworkRequest request, CancellationToken ct)
+    {
+        new Validator()
+            .Name("name", request.Name)
+            .Defined("type", request.Type)
+            .Check(request.JoinPolicy is null || Enum.IsDefined(request.JoinPolicy.Value), "joinPolicy", "is not a valid value")
+            .Password("password", request.Password)
+            .Check(request.Password is null || request.Password.Length > 0, "password", "must not be empty (omit it for no password)")
+            .Check(request.JoinPolicy != JoinPolicy.Password || !string.IsNullOrEmpty(request.Password), "password", "is required by the password join policy")
+            .ThrowIfInvalid();
+
+        var now = clock.GetUtcNow();
+        var network = new Network
+        {
+            Id = Guid.CreateVersion7(now),
+            NetworkId = await NewNetworkIdAsync(ct),
+            Name = request.Name.Trim(),
+            Type = request.Type,
+            JoinPolicy = request.JoinPolicy ?? (request.Password is null ? JoinPolicy.Open : JoinPolicy.Password),
+            OwnerId = userId,
+            PlanId = Plan.FreeId,
+            CreatedAt = now,
+        };
+        if (request.Password is not null)
+        {
+            network.PasswordHash = hasher.HashPassword(network, request.Password);
+        }
+
+        db.Networks.Add(network);
+        db.Memberships.Add(new Membership
+        {
+            Id = Guid.CreateVersion7(now),
+            NetworkId = network.Id,
+            UserId = userId,
+            Role = MemberRole.Owner,
+            HubRole = HubRole.Hub,
+            Status = MemberStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        audit.Record(userId, "network.created", "network", network.Id, $"{network.NetworkId} {network.Type}");
+        await db.SaveChangesAsync(ct);
+        return await GetAsync(userId, network.Id, ct);
+    }
+
+    /// <summary>The networks the user is an active or pending member of.</summary>
+    public async Task<List<NetworkDto>> ListMineAsync(Guid userId, CancellationToken ct)
+    {
+        var ids = await db.Memberships
+            .Where(m => m.UserId == userId && (m.Status == MemberStatus.Active || m.Status == MemberStatus.Pending))
+            .Select(m => m.NetworkId)
+            .ToListAsync(ct);
+        var result = new List<NetworkDto>(ids.Count);
+        foreach (var id in ids)
+        {
+            result.Add(await ToDtoAsync(await LoadAsync(id, ct), userId, ct));
+        }
+
+        return result.OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>404 unless the caller is an active or pending member (existence is not revealed).</summary>
+    public async Task<NetworkDto> GetAsync(Guid userId, Guid id, CancellationToken ct)
+    {
+        var network = await LoadAsync(id, ct);
+        var me = network.Memberships.FirstOrDefault(m => m.UserId == userId);
+        if (me is null || me.Status is not (MemberStatus.Active or MemberStatus.Pending))
+        {
+            throw ApiProblemException.NotFound("network");
+        }
+
+        return await ToDtoAsync(network, userId, ct);
+    }
+
+    public async Task<NetworkDto> UpdateAsync(Guid userId, Guid id, UpdateNetworkRequest request, CancellationToken ct)
+    {
+        new Validator()
+            .Name("name", request.Name, required: false)
+            .Password("password", request.Password)
+            .Check(request.JoinPolicy is null || Enum.IsDefined(request.JoinPolicy.Value), "joinPolicy", "is not a valid value")
+            .ThrowIfInvalid();
+
+        var network = await LoadAsync(id, ct);
+        Access.RequireManager(network, userId);
+        var changes = new List<string>();
+        if (request.Name is not null)
+        {
+            network.Name = request.Name.Trim();
+            changes.Add("name");
+        }
+
+        if (request.Password is not null)
+        {
+            network.PasswordHash = request.Password.Length == 0 ? null : hasher.HashPassword(network, request.Password);
+            changes.Add(request.Password.Length == 0 ? "password removed" : "password");
+        }
+
+        if (request.JoinPolicy is { } policy)
+        {
+            network.JoinPolicy = policy;
+            changes.Add($"joinPolicy={policy}");
+        }
+
+        if (request.Locked is { } locked)
+        {
+            network.IsLocked = locked;
+            changes.Add(locked ? "locked" : "unlocked");
+        }
+
+        if (network.JoinPolicy == JoinPolicy.Password && network.PasswordHash is null)
+        {
+            throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed, "password: is required by the password join policy");
+        }
+
+        audit.Record(userId, "network.updated", "network", network.Id, string.Join(", ", changes));
+        await db.SaveChangesAsync(ct);
+        return await ToDtoAsync(network, userId, ct);
+    }
+
+    public async Task DeleteAsync(Guid userId, Guid id, CancellationToken ct)
+    {
+        var network = await LoadAsync(id, ct);
+        Access.RequireMember(network, userId);
+        if (network.OwnerId != userId)
+        {
+            throw new ApiProblemException(403, ErrorCodes.NotOwner, "only the owner can delete a network");
+        }
+
+        db.Networks.Remove(network);
+        audit.Record(userId, "network.deleted", "network", network.Id, network.NetworkId);
+        await db.SaveChangesAsync(ct);
+    }
+
+    internal async Task<Network> LoadAsync(Guid id, CancellationToken ct) =>
+        await db.Networks.Include(n => n.Memberships).Include(n => n.Plan).FirstOrDefaultAsync(n => n.Id == id, ct)
+        ?? throw ApiProblemException.NotFound("network");
+
+    internal async Task<NetworkDto> ToDtoAsync(Network network, Guid userId, CancellationToken ct)
+    {
+        var (limit, planName) = await MemberLimits.ForAsync(db, network, ct);
+        var me = network.Memberships.FirstOrDefault(m => m.UserId == userId);
+        return new NetworkDto(
+            network.Id,
+            network.NetworkId,
+            network.Name,
+            network.Type,
+            network.JoinPolicy,
+            network.PasswordHash is not null,
+            network.IsLocked,
+            network.OwnerId,
+            planName,
+            limit,
+            network.Memberships.Count(m => m.Status == MemberStatus.Active),
+            me?.Role,
+            me?.Status,
+            network.CreatedAt);
+    }
+
+    private async Task<string> NewNetworkIdAsync(CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var candidate = NetworkIds.NewId();
+            if (!await db.Networks.AnyAsync(n => n.NetworkId == candidate, ct))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("could not find a free network id in 20 attempts");
+    }
+}

@@ -1,0 +1,63 @@
+using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Auth;
+using HamachiCloud.Api.Contracts.SetupKeys;
+
+namespace HamachiCloud.Api.SetupKeys;
+
+/// <summary>Setup keys for headless enrolment: created (shown once), listed, revoked, consumed.</summary>
+internal sealed class SetupKeyService(HamachiDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const int MaxLifetimeHours = 90 * 24;
+
+    public async Task<CreatedSetupKey> CreateAsync(Guid userId, CreateSetupKeyRequest request, CancellationToken ct)
+    {
+        new Validator().Name("name", request.Name).Range("expiresInHours", request.ExpiresInHours, 1, MaxLifetimeHours).ThrowIfInvalid();
+        var secret = SecretTokens.Generate(SecretTokens.SetupKeyPrefix);
+        var now = clock.GetUtcNow();
+        var key = new SetupKey
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            Name = request.Name.Trim(),
+            KeyHash = SecretTokens.Hash(secret),
+            Prefix = SecretTokens.DisplayPrefix(secret),
+            Reusable = request.Reusable,
+            CreatedAt = now,
+            ExpiresAt = now.AddHours(request.ExpiresInHours),
+        };
+        db.SetupKeys.Add(key);
+        audit.Record(userId, "setup_key.created", "setup_key", key.Id, key.Reusable ? "reusable" : "one-off");
+        await db.SaveChangesAsync(ct);
+        return new CreatedSetupKey(ToDto(key), secret);
+    }
+
+    public async Task<List<SetupKeyDto>> ListMineAsync(Guid userId, CancellationToken ct) =>
+        (await db.SetupKeys.Where(k => k.UserId == userId).ToListAsync(ct)).OrderByDescending(k => k.CreatedAt).Select(ToDto).ToList();
+
+    public async Task RevokeAsync(Guid userId, Guid id, CancellationToken ct)
+    {
+        var key = await db.SetupKeys.FirstOrDefaultAsync(k => k.Id == id && k.UserId == userId, ct) ?? throw ApiProblemException.NotFound("setup key");
+        key.RevokedAt ??= clock.GetUtcNow();
+        audit.Record(userId, "setup_key.revoked", "setup_key", key.Id);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Uses a presented key for one enrolment: the owning account, or null when the key is unknown,
+    /// revoked, expired, or one-off and already used. Counts the use; the caller saves.
+    /// </summary>
+    public async Task<SetupKey?> ConsumeAsync(string presented, CancellationToken ct)
+    {
+        var hash = SecretTokens.Hash(presented);
+        var key = await db.SetupKeys.FirstOrDefaultAsync(k => k.KeyHash == hash, ct);
+        if (key is null || key.RevokedAt is not null || key.ExpiresAt <= clock.GetUtcNow() || (!key.Reusable && key.UsageCount > 0))
+        {
+            return null;
+        }
+
+        key.UsageCount++;
+        return key;
+    }
+
+    private static SetupKeyDto ToDto(SetupKey k) => new(k.Id, k.Name, k.Prefix, k.Reusable, k.CreatedAt, k.ExpiresAt, k.UsageCount, k.RevokedAt);
+}

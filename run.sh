@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Run HamachiCloud on this machine on its embedded defaults (no Docker): SQLite at ./data/hamachi.db,
+# token keys in ./data/keys, in-memory SignalR backplane and jobs.
+#
+#   ./run.sh                          # build (Release) and run until Ctrl-C
+#   HAMACHI_API_PORT=5300 ./run.sh    # another port for the Api (default 5180)
+#
+# Phases: build each component quietly -> start each one in the background (its output goes to
+# the terminal and to data/logs/<name>.log) -> wait until it is healthy -> print the URLs ->
+# stay in the foreground until Ctrl-C (or until a component exits), then stop every child.
+#
+# On a new database the Api prints the first admin's one-time password; it reaches this terminal.
+#
+# Components: today only the Api. The Portal and a Relay join later: add a build_<name> and a
+# start_<name> function below and call them in main(), in dependency order (Api first).
+#
+# Knobs: HAMACHI_API_PORT (default 5180), HAMACHI_START_TIMEOUT (seconds per component, default 60).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+REPO_ROOT=$(pwd)
+
+API_PORT=${HAMACHI_API_PORT:-5180}
+START_TIMEOUT=${HAMACHI_START_TIMEOUT:-60}
+CONFIGURATION=Release
+LOG_DIR=$REPO_ROOT/data/logs
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf 'run.sh: %s\n' "$*"; }
+die() {
+    printf 'run.sh: ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+# --- children: every component started, stopped in reverse order on exit -----------------------
+CHILD_NAMES=()
+CHILD_PIDS=()
+
+stop_children() {
+    local i pid name waited
+    for ((i = ${#CHILD_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${CHILD_PIDS[i]}
+        name=${CHILD_NAMES[i]}
+        kill -0 "$pid" 2>/dev/null || continue
+        say "stopping $name (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        # ASP.NET Core shuts down gracefully on SIGTERM; give it 15 s before SIGKILL.
+        for ((waited = 0; waited < 150; waited++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            say "$name did not stop within 15 s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
+    done
+    CHILD_PIDS=()
+    CHILD_NAMES=()
+}
+
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM
+    stop_children
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'echo; exit 130' INT
+trap 'exit 143' TERM
+
+# --- helpers ------------------------------------------------------------------------------------
+require() {
+    command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH ($2)"
+}
+
+# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# needs_restore PROJECT_DIR...: true when a project has no restore output or a project/props file
+# changed after it. Skipping a no-op restore saves seconds on every start.
+needs_restore() {
+    local dir assets
+    for dir in "$@"; do
+        assets=$dir/obj/project.assets.json
+        [[ -f $assets ]] || return 0
+        for f in "$dir"/*.csproj Directory.Build.props Directory.Packages.props global.json; do
+            [[ $f -nt $assets ]] && return 0
+        done
+    done
+    return 1
+}
+
+# build NAME PROJECT RESTORE_DIRS...: quiet Release build; on failure print the errors and stop.
+build() {
+    local name=$1 project=$2 log=$LOG_DIR/build-$1.log
+    shift 2
+    local restore=(--no-restore)
+    if needs_restore "$@"; then
+        restore=()
+    fi
+    say "building $name ($project, $CONFIGURATION)"
+    if ! dotnet build "$project" -c "$CONFIGURATION" -nologo -v q "${restore[@]}" >"$log" 2>&1; then
+        echo >&2
+        grep -E ': (error|warning) [A-Z]+[0-9]+' "$log" | sort -u | tail -n 30 >&2 || tail -n 30 "$log" >&2
+        die "building $name failed: dotnet build $project -c $CONFIGURATION (full log: ${log#"$REPO_ROOT"/})"
+    fi
+}
+
+# start NAME COMMAND...: runs COMMAND in the background from the repo root; its stdout and stderr
+# go to the terminal and to data/logs/NAME.log.
+start() {
+    local name=$1 log=$LOG_DIR/$1.log
+    shift
+    # 0600: the log may hold the first admin's one-time password.
+    (umask 077 && : >"$log")
+    "$@" > >(tee -a "$log") 2>&1 &
+    CHILD_NAMES+=("$name")
+    CHILD_PIDS+=("$!")
+    say "started $name (pid $!, log ${log#"$REPO_ROOT"/})"
+}
+
+# wait_healthy NAME PID URL: waits until URL answers 200; stops with the log tail when the child
+# exits first or the timeout passes.
+wait_healthy() {
+    local name=$1 pid=$2 url=$3 log=$LOG_DIR/$1.log
+    local started=$EPOCHREALTIME deadline=$((SECONDS + START_TIMEOUT))
+    until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null)" == 200 ]]; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            local rc=0
+            wait "$pid" 2>/dev/null || rc=$?
+            sleep 0.2 # let tee flush
+            printf '\n--- last lines of %s ---\n' "${log#"$REPO_ROOT"/}" >&2
+            tail -n 40 "$log" >&2
+            die "$name exited with status $rc before $url answered 200"
+        fi
+        if ((SECONDS >= deadline)); then
+            printf '\n--- last lines of %s ---\n' "${log#"$REPO_ROOT"/}" >&2
+            tail -n 40 "$log" >&2
+            die "$name did not answer 200 on $url within ${START_TIMEOUT}s (HAMACHI_START_TIMEOUT)"
+        fi
+        sleep 0.25
+    done
+    say "$name healthy after $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
+# --- Api ----------------------------------------------------------------------------------------
+API_PROJECT=Api/Server/HamachiCloud.Api.csproj
+API_OUT=Api/Server/bin/$CONFIGURATION/net10.0
+API_URL=http://127.0.0.1:$API_PORT
+
+build_api() {
+    build api "$API_PROJECT" Api/Server Api/Contracts Data Migrations Protocol
+}
+
+start_api() {
+    port_in_use "$API_PORT" &&
+        die "127.0.0.1:$API_PORT is already in use (another ./run.sh?); set HAMACHI_API_PORT to another port"
+    # Working directory = repo root, so the relative defaults land in ./data (Database:ConnectionString
+    # "Data Source=data/hamachi.db", Identity:KeyDirectory "data/keys"). The content root is the build
+    # output so its appsettings.json (log levels etc.) is read.
+    start api dotnet "$API_OUT/HamachiCloud.Api.dll" \
+        --contentRoot "$REPO_ROOT/$API_OUT" \
+        --urls "$API_URL"
+    wait_healthy api "${CHILD_PIDS[-1]}" "$API_URL/health"
+}
+
+print_api_urls() {
+    cat <<EOF
+
+HamachiCloud Api is running (SQLite: data/hamachi.db, keys: data/keys, logs: data/logs/api.log)
+  API root        $API_URL/api/v1
+  health          $API_URL/health
+  OpenAPI         $API_URL/openapi/v1.json
+  API reference   $API_URL/docs   (Scalar UI)
+  sign-in page    $API_URL/account/login
+EOF
+}
+
+# --- Portal (later) -----------------------------------------------------------------------------
+# build_portal / start_portal: Portal/HamachiCloud.Portal.csproj on HAMACHI_PORTAL_PORT, pointed at
+# $API_URL; wait_healthy on its /health; print its URL. Start it after the Api.
+
+# --- Relay (later) ------------------------------------------------------------------------------
+# build_relay / start_relay: Relay/HamachiCloud.Relay.csproj on a UDP port (HAMACHI_RELAY_PORT);
+# wait for its health endpoint; print its address.
+
+# --- main ---------------------------------------------------------------------------------------
+main() {
+    require dotnet "install the .NET SDK from global.json"
+    require curl "apt-get install curl"
+    mkdir -p "$LOG_DIR"
+
+    build_api
+    start_api
+    print_api_urls
+
+    printf '\nPress Ctrl-C to stop.\n'
+    # Foreground until Ctrl-C (the INT trap exits, and on_exit stops the children) or until any
+    # component exits on its own (then the others are stopped too).
+    local rc=0
+    wait -n "${CHILD_PIDS[@]}" || rc=$?
+    say "a component exited on its own (status $rc); stopping the rest"
+    exit $((rc == 0 ? 1 : rc))
+}
+
+main "$@"

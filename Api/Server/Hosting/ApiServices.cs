@@ -73,6 +73,7 @@ internal static class ApiServices
         });
         services.AddHangfireServer(o => o.WorkerCount = 2);
 
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();
         services.AddScoped<AuditLog>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();

@@ -70,8 +70,7 @@ internal sealed class MemberService(
         membership.UpdatedAt = now;
         if (existing is null)
         {
-            db.Memberships.Add(membership);
-            network.Memberships.Add(membership);
+            db.Memberships.Add(membership); // EF fix-up also adds it to network.Memberships
         }
 
         audit.Record(userId, status == MemberStatus.Pending ? "member.requested" : "member.joined", "network", network.Id);

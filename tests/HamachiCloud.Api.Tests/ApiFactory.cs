@@ -1,0 +1,72 @@
+using HamachiCloud.Migrations;
+using HamachiCloud.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace HamachiCloud.Api.Tests;
+
+/// <summary>
+/// The real Api in memory on a real database: a fresh SQLite file or a fresh PostgreSQL
+/// database, its own token keys, migrations applied at start exactly as in production.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly DatabaseProvider _provider;
+    private readonly string _connectionString;
+    private readonly string _directory;
+    private readonly PostgresDatabase? _postgres;
+
+    private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        _directory = directory;
+        _postgres = postgres;
+    }
+
+    public DatabaseProvider Provider => _provider;
+
+    public static async Task<ApiFactory> CreateAsync(DatabaseProvider provider)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "hamachi-api-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var db = await PostgresDatabase.CreateAsync();
+            return new ApiFactory(provider, db.ConnectionString, directory, db);
+        }
+
+        return new ApiFactory(provider, $"Data Source={Path.Combine(directory, "hamachi.db")}", directory, null);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _provider.ToString());
+        builder.UseSetting("Database:ConnectionString", _connectionString);
+        builder.UseSetting("Identity:KeyDirectory", Path.Combine(_directory, "keys"));
+        builder.UseSetting("RateLimits:RegistrationsPerMinute", "100000");
+        builder.UseSetting("Bootstrap:CreateAdmin", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp directory does not fail a test.
+        }
+    }
+}

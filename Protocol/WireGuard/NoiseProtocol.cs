@@ -37,11 +37,11 @@ public static class NoiseProtocol
 
     /// <summary>HASH(LABEL_MAC1 || publicKey): the key of mac1 on messages sent to that key's owner.</summary>
     public static void DeriveMac1Key(NodeKey publicKey, Span<byte> key) =>
-        Blake2s.Hash(Encoding.ASCII.GetBytes(LabelMac1), publicKey.Bytes, key);
+        Blake2s.Hash("mac1----"u8, publicKey.Bytes, key);
 
     /// <summary>HASH(LABEL_COOKIE || publicKey): the key that owner uses to encrypt cookie replies.</summary>
     public static void DeriveCookieKey(NodeKey publicKey, Span<byte> key) =>
-        Blake2s.Hash(Encoding.ASCII.GetBytes(LabelCookie), publicKey.Bytes, key);
+        Blake2s.Hash("cookie--"u8, publicKey.Bytes, key);
 
     private static byte[] ComputeInitialChainKey()
     {

@@ -6,7 +6,8 @@ namespace HamachiCloud.Protocol.WireGuard;
 /// <summary>
 /// One WireGuard session (a "keypair" in wireguard-go): the two transport keys from a completed
 /// handshake, the send counter and the receive replay window. Sealing is thread-safe (the counter is
-/// taken atomically; parallel encryption is the point); opening is not — it belongs to the inbound stage.
+/// taken atomically and the cipher, which is not thread-safe, is used under a lock; true parallel
+/// encryption will want one cipher per worker); opening is not — it belongs to the inbound stage.
 /// A responder should not send on a session before <see cref="IsConfirmed"/> (the initiator's first
 /// packet confirms the keys), as wireguard-go does.
 /// </summary>
@@ -15,12 +16,20 @@ public sealed class TransportSession : IDisposable
     private readonly ChaCha20Poly1305 _send;
     private readonly ChaCha20Poly1305 _receive;
     private readonly ReplayWindow _replay = new();
+    private readonly Lock _sendLock = new();
     private ulong _nextSendCounter;
     private volatile bool _confirmed;
 
     /// <summary>A session with the given keys (32 bytes each) and indices, created at <paramref name="createdAt"/>.</summary>
     public TransportSession(ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey, uint localIndex, uint remoteIndex, bool isInitiator, DateTimeOffset createdAt)
+        : this(sendKey, receiveKey, localIndex, remoteIndex, isInitiator, createdAt, nextSendCounter: 0)
     {
+    }
+
+    /// <summary>As the public constructor, starting the send counter at <paramref name="nextSendCounter"/> (tests of counter limits).</summary>
+    internal TransportSession(ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey, uint localIndex, uint remoteIndex, bool isInitiator, DateTimeOffset createdAt, ulong nextSendCounter)
+    {
+        _nextSendCounter = nextSendCounter;
         _send = new ChaCha20Poly1305(sendKey);
         _receive = new ChaCha20Poly1305(receiveKey);
         LocalIndex = localIndex;
@@ -87,7 +96,11 @@ public sealed class TransportSession : IDisposable
         body[packet.Length..].Clear();
         Span<byte> nonce = stackalloc byte[WireGuardAead.NonceSize];
         WireGuardAead.WriteNonce(counter, nonce);
-        _send.Encrypt(nonce, body, body, destination.Slice(TransportHeader.Size + padded, WireGuardAead.TagSize));
+        lock (_sendLock)
+        {
+            _send.Encrypt(nonce, body, body, destination.Slice(TransportHeader.Size + padded, WireGuardAead.TagSize));
+        }
+
         new TransportHeader(RemoteIndex, counter).TryWrite(destination, out _);
         written = total;
         return true;

@@ -179,4 +179,36 @@ public sealed class PeerTimersTests
         Assert.Equal(TimerAction.SendKeepalive, timers.Decide(At(25)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PeerTimers(TimeSpan.Zero));
     }
+
+    [Fact]
+    public void A_handshake_in_progress_suppresses_new_initiations_and_an_initiation_counts_as_traffic()
+    {
+        var timers = new PeerTimers();
+        timers.OnHandshakeComplete(T0, isInitiator: true);
+        timers.OnDataSent(At(121));
+        timers.OnHandshakeInitiationSent(At(121), TimeSpan.Zero);
+        timers.OnDataReceived(At(122));
+        Assert.Equal(TimerAction.None, timers.Decide(At(125)));
+        Assert.Equal(TimerAction.RetryHandshake, timers.Decide(At(126)));
+
+        // The keepalive due at 132 (data received at 122) was cancelled by the retry at 126, as in wireguard-go.
+        timers.OnHandshakeInitiationSent(At(126), TimeSpan.Zero);
+        Assert.Equal(TimerAction.None, timers.Decide(At(130.9)));
+        Assert.Equal(TimerAction.RetryHandshake, timers.Decide(At(132)));
+    }
+
+    [Fact]
+    public void Giving_up_does_not_immediately_restart_the_rekey()
+    {
+        var timers = new PeerTimers();
+        timers.OnHandshakeComplete(T0, isInitiator: true);
+        timers.OnDataSent(At(130));
+        Assert.Equal(TimerAction.InitiateHandshake, timers.Decide(At(130)));
+        timers.OnHandshakeInitiationSent(At(130), TimeSpan.Zero);
+        timers.OnHandshakeGivenUp(At(220));
+        Assert.Equal(TimerAction.None, timers.Decide(At(221)));
+
+        timers.OnDataSent(At(230)); // new traffic on the old session asks again
+        Assert.Equal(TimerAction.InitiateHandshake, timers.Decide(At(230)));
+    }
 }

@@ -21,6 +21,46 @@ public static class Requires
     /// <summary>A StackExchange.Redis configuration string (host:port).</summary>
     public static string Redis() => Variable(RedisVariable, "Redis");
 
+    /// <summary>Root (network namespaces, TUN devices, nftables).</summary>
+    public static void Root()
+    {
+        if (GetEuid() != 0)
+        {
+            Missing("root privileges (network namespaces, TUN devices)");
+        }
+    }
+
+    /// <summary>A program on PATH (e.g. "wireguard-go", "iperf3", "nft"); returns its full path.</summary>
+    public static string Command(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+                     .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]))
+        {
+            var path = Path.Combine(dir, name);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        Missing($"the program '{name}' (./test.sh installs it)");
+        return "";
+    }
+
+    private static void Missing(string what)
+    {
+        var message = $"{what} is not available";
+        if (InCi)
+        {
+            throw new InvalidOperationException($"CI=true: {message}");
+        }
+
+        throw new SkipException(message);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEuid();
+
     private static string Variable(string name, string what)
     {
         var value = Environment.GetEnvironmentVariable(name);

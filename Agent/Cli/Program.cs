@@ -1,0 +1,2 @@
+Console.Error.WriteLine("hamachi: not implemented yet");
+return 1;

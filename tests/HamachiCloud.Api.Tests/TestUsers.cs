@@ -1,5 +1,8 @@
 using HamachiCloud.Api.Contracts.Accounts;
 using HamachiCloud.Api.Contracts.Client;
+using HamachiCloud.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HamachiCloud.Api.Tests;
 
@@ -16,5 +19,19 @@ public sealed record TestUser(Guid Id, string Email, string Password, HamachiCli
         var client = new HamachiClient(f.CreateClient());
         client.UseAccessToken(tokens.AccessToken);
         return new TestUser(account.Id, email, password, client, tokens);
+    }
+
+    /// <summary>A support-staff account (role granted in the database, as an admin would), signed in after the grant.</summary>
+    public static async Task<TestUser> CreateStaffAsync(ApiFactory f)
+    {
+        var staff = await CreateAsync(f, "support");
+        using (var scope = f.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = await users.FindByIdAsync(staff.Id.ToString());
+            await users.AddToRoleAsync(user!, Roles.Support);
+        }
+
+        return staff;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HamachiCloud.Api.Contracts.Accounts;
+using HamachiCloud.Api.Contracts.Bans;
 using HamachiCloud.Api.Contracts.Devices;
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
@@ -101,6 +102,14 @@ public sealed class HamachiClient
         SendAsync<List<SetupKeyDto>>(HttpMethod.Get, "api/v1/setup-keys", null, ct);
 
     public Task RevokeSetupKeyAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, $"api/v1/setup-keys/{id}", null, ct);
+
+    // Bans (support staff)
+    public Task<BanDto> CreateBanAsync(CreateBanRequest request, CancellationToken ct = default) =>
+        SendAsync<BanDto>(HttpMethod.Post, "api/v1/bans", request, ct);
+
+    public Task<List<BanDto>> ListBansAsync(CancellationToken ct = default) => SendAsync<List<BanDto>>(HttpMethod.Get, "api/v1/bans", null, ct);
+
+    public Task DeleteBanAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, $"api/v1/bans/{id}", null, ct);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Hangfire;
 using HamachiCloud.Api.Accounts;
+using HamachiCloud.Api.Bans;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
 using HamachiCloud.Api.Identity;
@@ -20,6 +21,7 @@ internal static class ApiPipeline
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
+        app.UseMiddleware<BanMiddleware>();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -38,6 +40,7 @@ internal static class ApiPipeline
         api.MapMemberEndpoints();
         api.MapDeviceEndpoints();
         api.MapSetupKeyEndpoints();
+        api.MapBanEndpoints();
 
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
             MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Bans;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
@@ -74,6 +75,8 @@ internal static class ApiServices
         services.AddHangfireServer(o => o.WorkerCount = 2);
 
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();
+        services.AddSingleton<BanList>();
+        services.AddScoped<BanService>();
         services.AddScoped<AuditLog>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();

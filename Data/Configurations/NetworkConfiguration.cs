@@ -18,5 +18,6 @@ internal sealed class NetworkConfiguration : IEntityTypeConfiguration<Network>
         n.HasOne(x => x.Owner).WithMany().HasForeignKey(x => x.OwnerId).OnDelete(DeleteBehavior.Cascade);
         n.HasOne(x => x.Plan).WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Restrict);
         n.HasIndex(x => x.OwnerId);
+        n.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
     }
 }

@@ -26,5 +26,11 @@ public class Network
     public Plan? Plan { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Optimistic-concurrency token, renewed by every change of the member set, so two joins
+    /// racing for the last seat cannot both succeed (the second save fails and is retried).
+    /// </summary>
+    public Guid ConcurrencyStamp { get; set; }
     public List<Membership> Memberships { get; set; } = [];
 }

@@ -128,6 +128,32 @@ public abstract class NetworkApiTests(ApiWorld world)
     }
 
     [SkippableFact]
+    public async Task Concurrent_joins_never_exceed_the_member_limit()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "owner");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Race net"));
+        var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => TestUser.CreateAsync(f, $"racer{i}")));
+
+        var outcomes = await Task.WhenAll(users.Select(async u =>
+        {
+            try
+            {
+                await u.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+                return "joined";
+            }
+            catch (HamachiApiException e)
+            {
+                return e.Code;
+            }
+        }));
+
+        Assert.Equal(4, outcomes.Count(o => o == "joined"));
+        Assert.All(outcomes.Where(o => o != "joined"), o => Assert.Equal(ErrorCodes.NetworkFull, o));
+        Assert.Equal(5, (await owner.Client.GetNetworkAsync(net.Id)).MemberCount);
+    }
+
+    [SkippableFact]
     public async Task Only_the_owner_deletes_a_network()
     {
         var f = await world.GetAsync();

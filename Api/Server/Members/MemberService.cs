@@ -10,7 +10,30 @@ namespace HamachiCloud.Api.Members;
 internal sealed class MemberService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher)
 {
+    /// <summary>
+    /// Joins, retrying when another change of the same network's members won the race (the
+    /// seat count is then re-read, so the member limit holds under concurrency).
+    /// </summary>
     public async Task<NetworkDto> JoinAsync(Guid userId, JoinNetworkRequest request, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await JoinOnceAsync(userId, request, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw ApiProblemException.Conflict(ErrorCodes.Conflict, "the network changed while joining; try again");
+            }
+        }
+    }
+
+    private async Task<NetworkDto> JoinOnceAsync(Guid userId, JoinNetworkRequest request, CancellationToken ct)
     {
         var typed = NetworkIds.Normalize(request.NetworkId);
         new Validator()
@@ -68,6 +91,7 @@ internal sealed class MemberService(
         membership.HubRole = HubRole.Spoke;
         membership.Status = status;
         membership.UpdatedAt = now;
+        network.ConcurrencyStamp = Guid.NewGuid();
         if (existing is null)
         {
             db.Memberships.Add(membership); // EF fix-up also adds it to network.Memberships

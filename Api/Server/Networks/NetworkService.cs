@@ -29,6 +29,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             OwnerId = userId,
             PlanId = Plan.FreeId,
             CreatedAt = now,
+            ConcurrencyStamp = Guid.NewGuid(),
         };
         if (request.Password is not null)
         {

@@ -16,9 +16,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly string _directory;
     private readonly PostgresDatabase? _postgres;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres)
+    private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres, IReadOnlyDictionary<string, string>? settings)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _provider = provider;
         _connectionString = connectionString;
         _directory = directory;
@@ -27,17 +29,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider => _provider;
 
-    public static async Task<ApiFactory> CreateAsync(DatabaseProvider provider)
+    /// <param name="settings">Extra configuration keys, e.g. "Redis:Connection".</param>
+    public static async Task<ApiFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string>? settings = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "hamachi-api-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         if (provider == DatabaseProvider.Postgres)
         {
             var db = await PostgresDatabase.CreateAsync();
-            return new ApiFactory(provider, db.ConnectionString, directory, db);
+            return new ApiFactory(provider, db.ConnectionString, directory, db, settings);
         }
 
-        return new ApiFactory(provider, $"Data Source={Path.Combine(directory, "hamachi.db")}", directory, null);
+        return new ApiFactory(provider, $"Data Source={Path.Combine(directory, "hamachi.db")}", directory, null, settings);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -49,6 +52,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:RegistrationsPerMinute", "100000");
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,0 +1,64 @@
+using System.Net;
+using HamachiCloud.Migrations;
+using HamachiCloud.Testing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.Tests;
+
+/// <summary>How the Api starts: backplane choice, configuration errors named at start.</summary>
+public sealed class StartupTests
+{
+    private sealed class ProbeHub : Hub;
+
+    [SkippableFact]
+    public async Task With_Redis_configured_SignalR_uses_the_Redis_backplane()
+    {
+        var redis = Requires.Redis();
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Redis:Connection"] = redis });
+        using var http = f.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        var manager = f.Services.GetRequiredService<HubLifetimeManager<ProbeHub>>();
+        Assert.Equal("RedisHubLifetimeManager`1", manager.GetType().Name);
+
+        // A message through the backplane round-trips Redis without error.
+        await manager.SendAllAsync("probe", [1]);
+    }
+
+    [Fact]
+    public async Task Without_Redis_SignalR_stays_in_memory()
+    {
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
+        _ = f.Server;
+        Assert.Equal("DefaultHubLifetimeManager`1", f.Services.GetRequiredService<HubLifetimeManager<ProbeHub>>().GetType().Name);
+    }
+
+    [Theory]
+    [InlineData("Addresses:IPv4Pool", "10.0.0.0/33", "Addresses:IPv4Pool")]
+    [InlineData("Addresses:IPv6Prefix", "100.64.0.0/10", "Addresses:IPv6Prefix")]
+    [InlineData("Identity:AccessTokenMinutes", "0", "Identity:AccessTokenMinutes")]
+    [InlineData("Database:Provider", "Oracle", "Database")]
+    public async Task A_bad_configuration_value_stops_the_start_naming_the_key(string key, string value, string named)
+    {
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { [key] = value });
+        var error = Assert.ThrowsAny<Exception>(() => f.Server);
+        var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
+        Assert.Contains(named, messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x;
+            if (x is AggregateException a)
+            {
+                foreach (var inner in a.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}

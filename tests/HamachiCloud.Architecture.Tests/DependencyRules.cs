@@ -14,11 +14,15 @@ internal static class DependencyRules
     private const string Contracts = "HamachiCloud.Api.Contracts";
     private const string Api = "HamachiCloud.Api";
     private const string Portal = "HamachiCloud.Portal";
+    private const string AgentEngine = "HamachiCloud.Agent.Engine";
+    private const string AgentPlatform = "HamachiCloud.Agent.Platform";
+    /// <summary>The agent CLI's assembly is named after its executable, not HamachiCloud.Agent.</summary>
+    private const string Agent = "hamachi";
     private const string OwnPrefix = "HamachiCloud.";
 
     /// <summary>
     /// Our assemblies each production assembly may reference. An assembly missing here has no
-    /// rule, which is itself a violation: add new projects (Relay, Agent.*) with their arrows.
+    /// rule, which is itself a violation: add new projects (Relay) with their arrows.
     /// </summary>
     private static readonly Dictionary<string, string[]> AllowedOwn = new(StringComparer.Ordinal)
     {
@@ -28,6 +32,9 @@ internal static class DependencyRules
         [Contracts] = [Protocol],
         [Api] = [Protocol, Data, Migrations, Contracts],
         [Portal] = [Protocol, Contracts],
+        [AgentEngine] = [Protocol],
+        [AgentPlatform] = [Protocol, AgentEngine],
+        [Agent] = [Protocol, AgentEngine, AgentPlatform, Contracts],
     };
 
     private static readonly string[] Database =
@@ -50,6 +57,9 @@ internal static class DependencyRules
             "Protocol is pure: no ASP.NET Core, SignalR, EF Core, database, DI, logging or hosting"),
         [Contracts] = (Database, "Api.Contracts is plain records and an HTTP client: no EF Core or database driver"),
         [Portal] = (Database, "the Portal talks to the Api over HTTP only: no EF Core or database driver"),
+        [AgentEngine] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
+        [AgentPlatform] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
+        [Agent] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
     };
 
     /// <summary>Types Protocol must not use: sockets, network and file I/O.</summary>
@@ -92,7 +102,8 @@ internal static class DependencyRules
         var violations = new List<string>();
         foreach (var reference in references.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            if (reference.StartsWith(OwnPrefix, StringComparison.Ordinal) && !allowed.Contains(reference, StringComparer.Ordinal))
+            var own = reference.StartsWith(OwnPrefix, StringComparison.Ordinal) || reference == Agent;
+            if (own && !allowed.Contains(reference, StringComparer.Ordinal))
             {
                 var list = allowed.Length == 0 ? "none" : string.Join(", ", allowed);
                 violations.Add($"{assemblyName} references {reference}: of our assemblies it may reference only {list}");

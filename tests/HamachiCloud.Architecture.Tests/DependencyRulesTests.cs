@@ -64,7 +64,7 @@ public class DependencyRulesTests
     [InlineData("HamachiCloud.Data", "HamachiCloud.Api")]
     [InlineData("HamachiCloud.Data", "HamachiCloud.Api.Contracts")]
     [InlineData("HamachiCloud.Api", "HamachiCloud.Agent.Engine")]
-    [InlineData("HamachiCloud.Api", "HamachiCloud.Agent")]
+    [InlineData("HamachiCloud.Api", "hamachi")]
     [InlineData("HamachiCloud.Portal", "HamachiCloud.Data")]
     [InlineData("HamachiCloud.Portal", "HamachiCloud.Migrations")]
     [InlineData("HamachiCloud.Portal", "HamachiCloud.Api")]

@@ -16,6 +16,9 @@ internal static class ProductionAssemblies
         ("HamachiCloud.Api.Contracts", "Api/Contracts/HamachiCloud.Api.Contracts.csproj"),
         ("HamachiCloud.Api", "Api/Server/HamachiCloud.Api.csproj"),
         ("HamachiCloud.Portal", "Portal/HamachiCloud.Portal.csproj"),
+        ("HamachiCloud.Agent.Engine", "Agent/Engine/HamachiCloud.Agent.Engine.csproj"),
+        ("HamachiCloud.Agent.Platform", "Agent/Platform/HamachiCloud.Agent.Platform.csproj"),
+        ("hamachi", "Agent/Cli/HamachiCloud.Agent.csproj"),
     ];
 
     /// <summary>The built assembly next to the tests, or null when it is not there.</summary>
@@ -31,6 +34,7 @@ internal static class ProductionAssemblies
             .Select(Path.GetFileNameWithoutExtension)
             .OfType<string>()
             .Where(n => !n.EndsWith(".Tests", StringComparison.Ordinal) && n != "HamachiCloud.Testing")
+            .Concat(File.Exists(Path.Combine(AppContext.BaseDirectory, "hamachi.dll")) ? ["hamachi"] : [])
             .Order(StringComparer.Ordinal);
 
     /// <summary>The repository root: the first directory above the tests holding HamachiCloud.sln.</summary>

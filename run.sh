@@ -182,7 +182,10 @@ start_api() {
     # Working directory = repo root, so the relative defaults land in ./data (Database:ConnectionString
     # "Data Source=data/hamachi.db", Identity:KeyDirectory "data/keys"). The content root is the build
     # output so its appsettings.json (log levels etc.) is read.
-    start api dotnet "$API_OUT/HamachiCloud.Api.dll" \
+    # Plain HTTP is allowed for the identity endpoints here only because the Api listens on
+    # loopback; the code's default is false (production runs behind TLS).
+    Identity__AllowHttp="${Identity__AllowHttp:-true}" \
+        start api dotnet "$API_OUT/HamachiCloud.Api.dll" \
         --contentRoot "$REPO_ROOT/$API_OUT" \
         --urls "$API_URL"
     wait_healthy api "${CHILD_PIDS[-1]}" "$API_URL/health"

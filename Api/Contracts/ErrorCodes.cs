@@ -27,5 +27,6 @@ public static class ErrorCodes
     public const string DeviceLimit = "device_limit";
     public const string AddressPoolExhausted = "address_pool_exhausted";
     public const string Banned = "banned";
+    public const string RateLimited = "rate_limited";
     public const string InternalError = "internal_error";
 }

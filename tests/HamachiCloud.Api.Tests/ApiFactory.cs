@@ -50,6 +50,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _connectionString);
         builder.UseSetting("Identity:KeyDirectory", Path.Combine(_directory, "keys"));
         builder.UseSetting("RateLimits:RegistrationsPerMinute", "100000");
+        builder.UseSetting("Identity:AllowHttp", "true");
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in _settings)

@@ -61,7 +61,7 @@ internal static class ApiPipeline
             401 => ErrorCodes.Unauthorized,
             403 => ErrorCodes.Forbidden,
             404 => ErrorCodes.NotFound,
-            429 => "rate_limited",
+            429 => ErrorCodes.RateLimited,
             _ => status >= 500 ? ErrorCodes.InternalError : ErrorCodes.MalformedRequest,
         };
         var detail = status switch

@@ -29,7 +29,7 @@ internal static class ApiServices
         Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
-        var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, null);
+        var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();

@@ -22,7 +22,7 @@ public sealed class IdentityServerOptions
     public int LockoutMinutes { get; set; } = 15;
 
     /// <summary>Allow plain HTTP for the identity endpoints (loopback development, tests). Never in production.</summary>
-    public bool AllowHttp { get; set; } = true;
+    public bool AllowHttp { get; set; }
 
     internal sealed class Validator : IValidateOptions<IdentityServerOptions>
     {
@@ -55,6 +55,11 @@ public sealed class IdentityServerOptions
             if (o.LockoutAttempts is < 1 or > 100)
             {
                 failures.Add($"{Section}:LockoutAttempts must be 1..100");
+            }
+
+            if (o.LockoutMinutes is < 1 or > 10_080)
+            {
+                failures.Add($"{Section}:LockoutMinutes must be 1..10080");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

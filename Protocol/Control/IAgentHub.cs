@@ -1,0 +1,33 @@
+using HamachiCloud.Protocol.Networks;
+
+namespace HamachiCloud.Protocol.Control;
+
+/// <summary>
+/// Agent → server calls (methods of the AgentHub; clients invoke them by <c>nameof</c>). Every
+/// call except <see cref="Hello"/> and <see cref="Login"/> requires a completed login on the
+/// same connection. Only grows.
+/// </summary>
+public interface IAgentHub
+{
+    Task<HelloResponse> Hello(HelloRequest request);
+
+    Task<LoginResponse> Login(LoginRequest request);
+
+    Task ReportDiscovery(DiscoveryReport report);
+
+    /// <summary>Asks for a full map (e.g. after a delta whose FromVersion did not match).</summary>
+    Task RequestNetworkMap();
+
+    Task<CommandResult> CreateNetwork(string name, NetworkType type, string? password);
+
+    Task<CommandResult> JoinNetwork(string networkId, string? password);
+
+    Task<CommandResult> LeaveNetwork(string networkId);
+
+    Task<CommandResult> SetOnline(string networkId, bool online);
+
+    Task<CommandResult> SetNickname(string nickname);
+
+    /// <summary>Clean goodbye: the server marks this device offline at once instead of asking peers to verify it.</summary>
+    Task Goodbye();
+}

@@ -1,0 +1,6 @@
+using HamachiCloud.Protocol.Networks;
+
+namespace HamachiCloud.Protocol.Control;
+
+/// <summary>A network this device is an active member of, as its members see it.</summary>
+public sealed record NetworkInfo(Guid Id, string NetworkId, string Name, NetworkType Type, bool Online, IReadOnlyList<MemberInfo> Members);

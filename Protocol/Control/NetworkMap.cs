@@ -1,0 +1,16 @@
+namespace HamachiCloud.Protocol.Control;
+
+/// <summary>
+/// Everything one device needs to build its tunnels: its own addresses, its networks with
+/// their members, and the peers it may reach (already filtered by network type), versioned.
+/// </summary>
+public sealed record NetworkMap(
+    long Version,
+    Guid DeviceId,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    string SelfIPv4,
+    string SelfIPv6,
+    string OverlayPrefixV4,
+    IReadOnlyList<NetworkInfo> Networks,
+    IReadOnlyList<PeerInfo> Peers);

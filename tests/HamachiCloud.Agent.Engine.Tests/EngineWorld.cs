@@ -17,7 +17,7 @@ namespace HamachiCloud.Agent.Engine.Tests;
 /// </summary>
 internal sealed class EngineWorld : IDisposable
 {
-    private EngineWorld(int count, Func<int, WireGuardDeviceOptions>? options)
+    private EngineWorld(int count, Func<int, WireGuardDeviceOptions>? options, TimeSpan? persistentKeepalive)
     {
         var keys = new NodePrivateKey[count];
         using var random = RandomNumberGenerator.Create();
@@ -37,7 +37,8 @@ internal sealed class EngineWorld : IDisposable
                     {
                         PublicKey = keys[j].PublicKey,
                         Endpoint = EndpointOf(j).ToIPEndPoint(),
-                        AllowedIps = [IPNetwork.Parse($"{AddressOf(j)}/32")],
+                        AllowedIps = [IPNetwork.Parse($"{AddressOf(j)}/32"), IPNetwork.Parse($"{Address6Of(j)}/128")],
+                        PersistentKeepalive = persistentKeepalive,
                     });
                 }
             }
@@ -78,9 +79,12 @@ internal sealed class EngineWorld : IDisposable
 
     public Node C => Nodes[2];
 
-    public static EngineWorld Create(int count = 2, Func<int, WireGuardDeviceOptions>? options = null) => new(count, options);
+    public static EngineWorld Create(int count = 2, Func<int, WireGuardDeviceOptions>? options = null, TimeSpan? persistentKeepalive = null) =>
+        new(count, options, persistentKeepalive);
 
     public static string AddressOf(int index) => $"100.64.0.{index + 1}";
+
+    public static string Address6Of(int index) => $"fd00::{index + 1:x}";
 
     public static NetEndpoint EndpointOf(int index) => VirtualNetwork.Endpoint($"10.0.0.{index + 1}", 51820);
 

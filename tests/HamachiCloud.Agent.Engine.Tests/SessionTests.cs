@@ -160,4 +160,35 @@ public sealed class SessionTests
         Assert.Equal(1, world.A.Device.Statistics.NoRoute);
         Assert.Null(world.A.Device.GetPeerStatistics(world.B.PublicKey));
     }
+
+    [Fact]
+    public void Persistent_keepalive_handshakes_at_start_and_keeps_the_mapping_open()
+    {
+        using var world = EngineWorld.Create(persistentKeepalive: TimeSpan.FromSeconds(25));
+        world.Advance(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(100));
+        Assert.NotEmpty(world.Traffic(world.A, world.B, Initiation));
+        Assert.True(world.Stats(world.A, world.B).HandshakesCompleted >= 1);
+
+        var before = world.Traffic(world.A, world.B, Transport).Count;
+        world.Advance(TimeSpan.FromSeconds(26), TimeSpan.FromSeconds(2));
+        Assert.True(world.Traffic(world.A, world.B, Transport).Count > before, "a keepalive went out within 25 s of silence");
+        Assert.Empty(world.A.Tun.TakeAll());
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
+
+    [Fact]
+    public void Simultaneous_initiations_still_end_in_a_working_session()
+    {
+        using var world = EngineWorld.Create();
+        world.SendUdp(world.A, world.B, "from A");
+        world.SendUdp(world.B, world.A, "from B");
+        world.Advance(TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250));
+
+        Assert.Equal("from A", EngineWorld.Expect(world.B));
+        Assert.Equal("from B", EngineWorld.Expect(world.A));
+        world.SendUdp(world.A, world.B, "after");
+        Assert.Equal("after", EngineWorld.Expect(world.B));
+        world.SendUdp(world.B, world.A, "after too");
+        Assert.Equal("after too", EngineWorld.Expect(world.A));
+    }
 }

@@ -20,8 +20,11 @@ public readonly record struct InterfaceAddress(IPAddress Address, int PrefixLeng
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || address.ScopeId != 0)
+        if (!IPAddress.TryParse(addressText, out var address)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
         {
+            // Only plain dotted quads for IPv4 ("10.1" is legal for inet_aton but surely a typo here).
             return false;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using HamachiCloud.Agent.Config;
+using HamachiCloud.Agent.Engine.Device;
 using HamachiCloud.Agent.Engine.IO;
 using HamachiCloud.Agent.Platform;
 using HamachiCloud.Agent.Platform.Linux;
@@ -31,7 +32,7 @@ public static class UpCommand
 
         ITunDevice? tun = null;
         LinuxUdpConn? conn = null;
-        IDisposable? dataPlane = null;
+        WireGuardDevice? dataPlane = null;
         try
         {
             var mtu = config.Interface.Mtu ?? LinuxTun.DefaultMtu;
@@ -66,7 +67,7 @@ public static class UpCommand
                 stop.Set();
             }
         }
-        catch (Exception e) when (e is IOException or PlatformNotSupportedException or DllNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or DllNotFoundException or ArgumentException)
         {
             stderr.WriteLine($"hamachi up: {e.Message}");
             return CommandLine.Failure;
@@ -76,6 +77,10 @@ public static class UpCommand
             dataPlane?.Dispose();
             conn?.Dispose();
             tun?.Dispose();
+            if (dataPlane is null)
+            {
+                config.Interface.PrivateKey.Dispose();
+            }
         }
     }
 

@@ -12,7 +12,13 @@ public sealed class NetworkNamespace : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
 
-    private NetworkNamespace(string name) => Name = name;
+    private readonly bool _owned;
+
+    private NetworkNamespace(string name, bool owned)
+    {
+        Name = name;
+        _owned = owned;
+    }
 
     public string Name { get; }
 
@@ -21,7 +27,7 @@ public sealed class NetworkNamespace : IDisposable
     {
         var name = $"hct{tag}{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _counter)}";
         Shell.Run("ip", "netns", "add", name);
-        var ns = new NetworkNamespace(name);
+        var ns = new NetworkNamespace(name, owned: true);
         try
         {
             ns.Run("ip", "link", "set", "lo", "up");
@@ -33,6 +39,9 @@ public sealed class NetworkNamespace : IDisposable
             throw;
         }
     }
+
+    /// <summary>An existing namespace (e.g. made by infra/lab/hosts.sh) that Dispose leaves alone.</summary>
+    public static NetworkNamespace Attach(string name) => new(name, owned: false);
 
     /// <summary>Runs a program inside the namespace (<c>ip netns exec</c>); throws with its output on failure.</summary>
     public string Run(params string[] command) => Shell.Run(["ip", "netns", "exec", Name, .. command]);
@@ -57,6 +66,11 @@ public sealed class NetworkNamespace : IDisposable
 
     public void Dispose()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         try
         {
             Shell.Run("ip", "netns", "delete", Name);

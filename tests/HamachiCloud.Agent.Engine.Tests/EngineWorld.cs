@@ -101,16 +101,19 @@ internal sealed class EngineWorld : IDisposable
         return Ip.Payload(packet);
     }
 
-    /// <summary>Waits until nothing moves any more: no datagram pending, and no counter changing for a while.</summary>
+    /// <summary>
+    /// Waits until nothing moves any more: every TUN and connection reader has finished what it was
+    /// handed, every timer tick was handled, and the counters stayed the same over a few samples.
+    /// </summary>
     public void Settle()
     {
         var deadline = Environment.TickCount64 + 10_000;
         var last = long.MinValue;
         var stable = 0;
-        while (stable < 4 && Environment.TickCount64 < deadline)
+        while (stable < 3 && Environment.TickCount64 < deadline)
         {
             var signature = Signature();
-            if (signature == last && Network.Pending == 0)
+            if (signature == last && Idle())
             {
                 stable++;
             }
@@ -120,7 +123,7 @@ internal sealed class EngineWorld : IDisposable
                 last = signature;
             }
 
-            Thread.Sleep(5);
+            Thread.Sleep(2);
         }
     }
 
@@ -162,6 +165,8 @@ internal sealed class EngineWorld : IDisposable
             node.Device.Dispose();
         }
     }
+
+    private bool Idle() => Network.Drained && Nodes.TrueForAll(node => node.Tun.Drained && node.Device.TimersIdle);
 
     private long Signature()
     {

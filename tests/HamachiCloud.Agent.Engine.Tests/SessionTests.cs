@@ -182,7 +182,15 @@ public sealed class SessionTests
         using var world = EngineWorld.Create();
         world.SendUdp(world.A, world.B, "from A");
         world.SendUdp(world.B, world.A, "from B");
-        world.Advance(TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250));
+        world.Settle();
+
+        // Each initiation replaced the other side's pending one, as in wireguard-go; the jittered
+        // retries (5 s + 0..333 ms) break the tie. Step finely through each retry window.
+        for (var round = 0; round < 4 && world.B.Tun.WrittenCount == 0; round++)
+        {
+            world.Advance(TimeSpan.FromSeconds(4.9));
+            world.Advance(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(10));
+        }
 
         Assert.Equal("from A", EngineWorld.Expect(world.B));
         Assert.Equal("from B", EngineWorld.Expect(world.A));

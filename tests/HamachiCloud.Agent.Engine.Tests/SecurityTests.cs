@@ -86,6 +86,36 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public void Duplicated_and_corrupted_datagrams_deliver_each_packet_at_most_once()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        var seen = 0;
+        world.Network.DuplicateWhen = d => d.Type == Transport;
+        world.Network.Tamper = d =>
+        {
+            // Corrupt every third transport datagram's ciphertext.
+            if (d.Type == Transport && d.Data.Length > 32 && Interlocked.Increment(ref seen) % 3 == 0)
+            {
+                d.Data[^5] ^= 0x10;
+            }
+        };
+
+        for (var i = 0; i < 30; i++)
+        {
+            world.SendUdp(world.A, world.B, $"n{i}");
+        }
+
+        world.Settle();
+        var arrived = world.B.Tun.TakeAll().Select(Ip.Payload).ToList();
+        Assert.Equal(20, arrived.Count);
+        Assert.Equal(arrived.Count, arrived.Distinct().Count());
+        var stats = world.Stats(world.B, world.A);
+        Assert.Equal(10 * 2, stats.DroppedDecryptFailure); // the corrupted copy and its duplicate
+        Assert.Equal(20, stats.DroppedReplay);             // the duplicates of the good ones
+    }
+
+    [Fact]
     public void Roaming_follows_authenticated_packets_only()
     {
         using var world = EngineWorld.Create();

@@ -199,4 +199,30 @@ public sealed class SessionTests
         world.SendUdp(world.B, world.A, "after too");
         Assert.Equal("after too", EngineWorld.Expect(world.A));
     }
+
+    [Fact]
+    public void Peer_added_again_at_runtime_handshakes_afresh()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        var config = new PeerConfig
+        {
+            PublicKey = world.B.PublicKey,
+            Endpoint = world.B.Conn.Endpoint.ToIPEndPoint(),
+            AllowedIps = [System.Net.IPNetwork.Parse("100.64.0.2/32")],
+        };
+
+        world.A.Device.RemovePeer(world.B.PublicKey);
+        world.Advance(TimeSpan.FromSeconds(1));
+        world.A.Device.AddPeer(config);
+        world.SendUdp(world.A, world.B, "re-added");
+        Assert.Equal("re-added", EngineWorld.Expect(world.B));
+        world.SendUdp(world.B, world.A, "welcome back");
+        Assert.Equal("welcome back", EngineWorld.Expect(world.A));
+
+        var stats = world.Stats(world.A, world.B);
+        Assert.Equal(1, stats.HandshakesCompleted);
+        Assert.Equal(config.AllowedIps, stats.AllowedIps);
+        Assert.Equal(2, world.Stats(world.B, world.A).HandshakesCompleted);
+    }
 }

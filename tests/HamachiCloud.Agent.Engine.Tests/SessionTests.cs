@@ -225,4 +225,38 @@ public sealed class SessionTests
         Assert.Equal(config.AllowedIps, stats.AllowedIps);
         Assert.Equal(2, world.Stats(world.B, world.A).HandshakesCompleted);
     }
+
+    [Fact]
+    public void Gives_up_after_rekey_attempt_time_and_drops_staged_packets()
+    {
+        using var world = EngineWorld.Create();
+        world.Network.DropWhen = d => d.Type == Response;
+        world.SendUdp(world.A, world.B, "never");
+        world.SendUdp(world.A, world.B, "never either");
+
+        world.Advance(TimeSpan.FromSeconds(95), TimeSpan.FromSeconds(1));
+        var attempts = world.Traffic(world.A, world.B, Initiation).Count;
+        Assert.InRange(attempts, 15, 19); // one every 5 s + jitter for 90 s (1 s steps round each wait up to 6 s)
+        Assert.Equal(2, world.Stats(world.A, world.B).DroppedNoRoute);
+
+        world.Advance(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        Assert.Equal(attempts, world.Traffic(world.A, world.B, Initiation).Count);
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
+
+    [Fact]
+    public void Keys_are_erased_after_three_times_reject_after_time()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        world.Network.DropWhen = d => d.Type is Initiation or Response;
+        var old = world.Traffic(world.A, world.B, Transport)[^1].Data;
+
+        world.Advance(TimeSpan.FromSeconds(541), TimeSpan.FromSeconds(10));
+        world.Network.Inject(world.A.Conn.Endpoint, world.B.Conn.Endpoint, old);
+        world.Settle();
+
+        Assert.Equal(1, world.B.Device.Statistics.UnknownIndex); // the session and its index are gone
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
 }

@@ -21,6 +21,38 @@ public sealed class LinuxUdpConnTests
     }
 
     [SkippableFact]
+    public void Send_and_receive_allocate_nothing_once_warm()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux());
+        using var a = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        using var b = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        var to = Enumerable.Repeat(NetEndpoint.FromIPv4([127, 0, 0, 1], b.LocalPort), 32).ToArray();
+        var outBuffers = Enumerable.Range(0, 32).Select(_ => new byte[1500]).ToArray();
+        var outSizes = Enumerable.Repeat(1400, 32).ToArray();
+        var inBuffers = Enumerable.Range(0, 64).Select(_ => new byte[2048]).ToArray();
+        var inSizes = new int[64];
+        var from = new NetEndpoint[64];
+
+        void RoundTrip()
+        {
+            a.Send(outBuffers, outSizes, 0, to, 32);
+            for (var got = 0; got < 32;)
+            {
+                got += b.Receive(inBuffers, inSizes, from);
+            }
+        }
+
+        RoundTrip();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            RoundTrip();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [SkippableFact]
     public void Dispose_unblocks_a_blocked_receiver()
     {
         Skip.IfNot(OperatingSystem.IsLinux());

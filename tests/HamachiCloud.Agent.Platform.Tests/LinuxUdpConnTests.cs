@@ -20,6 +20,59 @@ public sealed class LinuxUdpConnTests
         Exchange(b, a, aEndpoint, bEndpoint, count: 64);
     }
 
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Runs_of_equal_datagrams_arrive_as_separate_datagrams_with_or_without_gso(bool gso)
+    {
+        Skip.IfNot(OperatingSystem.IsLinux());
+        using var a = LinuxUdpConn.Open(0, IPAddress.Loopback, gso: gso);
+        using var b = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        Assert.Equal(gso, a.UsesGso);
+
+        // Two destinations interleaved in runs, equal sizes with a shorter tail per run: GSO packs runs.
+        using var c = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        const int Count = 150;
+        var buffers = new byte[Count][];
+        var sizes = new int[Count];
+        var to = new NetEndpoint[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            var toB = i / 25 % 2 == 0;
+            sizes[i] = i % 25 == 24 ? 300 : 1400;
+            buffers[i] = new byte[1400];
+            buffers[i].AsSpan().Fill((byte)i);
+            to[i] = NetEndpoint.FromIPv4([127, 0, 0, 1], toB ? b.LocalPort : c.LocalPort);
+        }
+
+        a.Send(buffers, sizes, 0, to, Count);
+
+        foreach (var (receiver, port) in (ReadOnlySpan<(LinuxUdpConn, ushort)>)[(b, b.LocalPort), (c, c.LocalPort)])
+        {
+            var expected = Enumerable.Range(0, Count).Where(i => to[i].Port == port).ToList();
+            var got = new List<int>();
+            var inBuffers = Enumerable.Range(0, 64).Select(_ => new byte[2048]).ToArray();
+            var inSizes = new int[64];
+            var from = new NetEndpoint[64];
+            while (got.Count < expected.Count)
+            {
+                var n = receiver.Receive(inBuffers, inSizes, from);
+                for (var j = 0; j < n; j++)
+                {
+                    var index = inBuffers[j][0];
+                    Assert.Equal(sizes[index], inSizes[j]);
+                    Assert.True(inBuffers[j].AsSpan(0, inSizes[j]).IndexOfAnyExcept(index) < 0, $"datagram {index} corrupted");
+                    Assert.Equal(a.LocalPort, from[j].Port);
+                    got.Add(index);
+                }
+            }
+
+            Assert.Equal(expected, got);
+        }
+
+        Assert.Equal(0, a.SendErrors);
+    }
+
     [SkippableFact]
     public void Send_and_receive_allocate_nothing_once_warm()
     {

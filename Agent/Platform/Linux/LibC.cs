@@ -10,7 +10,10 @@ internal static unsafe partial class LibC
 {
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int EIO = 5;
     public const int EAFNOSUPPORT = 97;
+    public const int SOL_UDP = 17;
+    public const int UDP_SEGMENT = 103;
     public const int O_RDWR = 2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;

@@ -21,17 +21,21 @@ public sealed class LinuxUdpConnTests
     }
 
     [SkippableTheory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Runs_of_equal_datagrams_arrive_as_separate_datagrams_with_or_without_gso(bool gso)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void Runs_of_equal_datagrams_arrive_as_separate_datagrams_with_or_without_gso_and_gro(bool gso, bool gro)
     {
         Skip.IfNot(OperatingSystem.IsLinux());
         using var a = LinuxUdpConn.Open(0, IPAddress.Loopback, gso: gso);
-        using var b = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        using var b = LinuxUdpConn.Open(0, IPAddress.Loopback, gro: gro);
         Assert.Equal(gso, a.UsesGso);
+        Assert.Equal(gro, b.UsesGro);
 
-        // Two destinations interleaved in runs, equal sizes with a shorter tail per run: GSO packs runs.
-        using var c = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        // Two destinations interleaved in runs, equal sizes with a shorter tail per run: GSO packs runs,
+        // GRO hands them over coalesced and the receiver splits them (with a 64-datagram caller batch).
+        using var c = LinuxUdpConn.Open(0, IPAddress.Loopback, gro: gro);
         const int Count = 150;
         var buffers = new byte[Count][];
         var sizes = new int[Count];
@@ -71,6 +75,36 @@ public sealed class LinuxUdpConnTests
         }
 
         Assert.Equal(0, a.SendErrors);
+    }
+
+    [SkippableFact]
+    public void A_coalesced_run_larger_than_the_callers_batch_is_delivered_over_several_calls()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux());
+        using var a = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        using var b = LinuxUdpConn.Open(0, IPAddress.Loopback);
+        const int Count = 40;
+        var buffers = Enumerable.Range(0, Count).Select(i => Enumerable.Repeat((byte)i, 1000).ToArray()).ToArray();
+        var to = Enumerable.Repeat(NetEndpoint.FromIPv4([127, 0, 0, 1], b.LocalPort), Count).ToArray();
+        a.Send(buffers, Enumerable.Repeat(1000, Count).ToArray(), 0, to, Count);
+
+        var got = new List<int>();
+        var inBuffers = Enumerable.Range(0, 3).Select(_ => new byte[1500]).ToArray();
+        var inSizes = new int[3];
+        var from = new NetEndpoint[3];
+        while (got.Count < Count)
+        {
+            var n = b.Receive(inBuffers, inSizes, from);
+            Assert.InRange(n, 1, 3);
+            for (var j = 0; j < n; j++)
+            {
+                Assert.Equal(1000, inSizes[j]);
+                Assert.True(inBuffers[j].AsSpan(0, 1000).IndexOfAnyExcept(inBuffers[j][0]) < 0);
+                got.Add(inBuffers[j][0]);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, Count), got);
     }
 
     [SkippableFact]

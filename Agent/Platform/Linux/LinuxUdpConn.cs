@@ -10,7 +10,8 @@ namespace HamachiCloud.Agent.Platform.Linux;
 /// into the caller's (pinned) buffers, big kernel buffers, non-blocking fd polled with an eventfd so
 /// <see cref="Dispose"/> unblocks a blocked receiver. Dual-stack (IPv6 socket taking IPv4-mapped
 /// addresses) unless bound to an IPv4 address or IPv6 is unavailable. Sends use UDP GSO when the kernel
-/// has it (runs of equal-size datagrams to one destination in one message), falling back on EIO. Receive: one thread at a time;
+/// has it (runs of equal-size datagrams to one destination in one message), falling back on EIO, and
+/// receives use UDP GRO when the kernel has it (<see cref="GroReceiver"/>). Receive: one thread at a time;
 /// Send: thread-safe (serialized).
 /// </summary>
 public sealed unsafe class LinuxUdpConn : IPacketConn
@@ -27,11 +28,13 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
     private readonly Lock _sendLock = new();
     private long _sendErrors;
     private bool _gso;
+    private GroReceiver? _gro;
     private int _disposed;
 
-    private LinuxUdpConn(FdHandle fd, int family, ushort port, bool gso)
+    private LinuxUdpConn(FdHandle fd, int family, ushort port, bool gso, bool gro)
     {
         _gso = gso;
+        _gro = gro ? new GroReceiver() : null;
         _fd = fd;
         _family = family;
         LocalPort = port;
@@ -42,6 +45,9 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
     /// <summary>True while sends use UDP GSO (UDP_SEGMENT): runs of datagrams to one peer go down the stack once.</summary>
     public bool UsesGso => _gso;
 
+    /// <summary>True if receives use UDP GRO (coalesced runs split back into datagrams).</summary>
+    public bool UsesGro => _gro is not null;
+
     /// <summary>Datagrams the kernel refused (unreachable, wrong family, ...): dropped, as UDP does.</summary>
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
@@ -49,7 +55,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
     /// Opens and binds the socket. <paramref name="bind"/> null: all addresses, dual-stack when the kernel
     /// has IPv6. Port 0 picks a free port (see <see cref="LocalPort"/>).
     /// </summary>
-    public static LinuxUdpConn Open(ushort port, IPAddress? bind = null, int socketBuffer = DefaultSocketBuffer, bool gso = true)
+    public static LinuxUdpConn Open(ushort port, IPAddress? bind = null, int socketBuffer = DefaultSocketBuffer, bool gso = true, bool gro = true)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -103,7 +109,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             int segment;
             var segmentLength = (uint)sizeof(int);
             var gsoWorks = gso && LibC.GetSockOpt(fd, LibC.SOL_UDP, LibC.UDP_SEGMENT, &segment, &segmentLength) == 0;
-            return new LinuxUdpConn(handle, family, (ushort)IPAddress.NetworkToHostOrder((short)address.PortBigEndian), gsoWorks);
+            return new LinuxUdpConn(handle, family, (ushort)IPAddress.NetworkToHostOrder((short)address.PortBigEndian), gsoWorks, gro && GroReceiver.Enable(fd));
         }
         catch
         {
@@ -133,7 +139,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             }
 
             var max = Math.Min(Math.Min(buffers.Length, MmsgBatch.MaxBatch), Math.Min(sizes.Length, from.Length));
-            for (var i = 0; i < max; i++)
+            for (var i = 0; _gro is null && i < max; i++)
             {
                 _receive.Set(i, buffers[i], 0, buffers[i].Length);
             }
@@ -141,6 +147,25 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             var fd = _fd.Fd;
             while (true)
             {
+                if (_gro is not null)
+                {
+                    var got = _gro.Receive(fd, buffers, sizes, from, max);
+                    if (got > 0)
+                    {
+                        return got;
+                    }
+
+                    if (got == 0 || got == -LibC.EAGAIN)
+                    {
+                        if (!_wakeup.Wait(fd, LibC.POLLIN))
+                        {
+                            return 0;
+                        }
+                    }
+
+                    continue;
+                }
+
                 var n = LibC.RecvMmsg(fd, _receive.Messages, (uint)max, LibC.MSG_DONTWAIT, null);
                 if (n > 0)
                 {
@@ -219,6 +244,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
                 _fd.Dispose();
                 _receive.Dispose();
                 _send.Dispose();
+                _gro?.Dispose();
                 _wakeup.Dispose();
             }
         }

@@ -168,9 +168,11 @@ internal sealed unsafe class MmsgBatch : IDisposable
     }
 
     /// <summary>Slot i's source address after recvmmsg.</summary>
-    public NetEndpoint Source(int i)
+    public NetEndpoint Source(int i) => ToEndpoint(&Addresses[i]);
+
+    /// <summary>A received sockaddr_in or sockaddr_in6 as an endpoint.</summary>
+    public static NetEndpoint ToEndpoint(LibC.SockAddr* address)
     {
-        var address = &Addresses[i];
         var port = BinaryPrimitives.ReverseEndianness(address->PortBigEndian);
         return address->Family == LibC.AF_INET
             ? NetEndpoint.FromIPv4(new ReadOnlySpan<byte>(&address->V4Address, 4), port)

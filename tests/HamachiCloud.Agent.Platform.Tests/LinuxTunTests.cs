@@ -74,6 +74,23 @@ public sealed class LinuxTunTests
     }
 
     [SkippableFact]
+    public void Writing_packets_allocates_nothing()
+    {
+        using var lab = TunLab.Start();
+        var packets = Enumerable.Range(0, 16).Select(i => Ip4Packets.UdpPacket(Remote, 5555, Local, 4999, "x"u8)).ToArray();
+        var sizes = packets.Select(p => p.Length).ToArray();
+        lab.Tun.Write(packets, sizes, 0, 16);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++)
+        {
+            lab.Tun.Write(packets, sizes, 0, 16);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [SkippableFact]
     public void Dispose_unblocks_a_blocked_reader_and_removes_the_device()
     {
         using var lab = TunLab.Start();

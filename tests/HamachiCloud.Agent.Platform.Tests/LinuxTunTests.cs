@@ -38,6 +38,7 @@ public sealed class LinuxTunTests
         Assert.Equal(Local, Ip4Packets.Source(packet));
         Assert.Equal(Remote, Ip4Packets.Destination(packet));
         Assert.Equal("out of the tun", Encoding.ASCII.GetString(Ip4Packets.UdpPayload(packet)));
+        Assert.True(Ip4Packets.TransportChecksumValid(packet), "UDP checksum from the TUN (completed partial checksum) does not verify");
     }
 
     [SkippableFact]

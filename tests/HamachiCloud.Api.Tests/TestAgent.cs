@@ -66,17 +66,35 @@ public sealed class TestAgent : IAsyncDisposable
         return await EnrolAsync(new HamachiClient(f.CreateClient()), name, key.Key);
     }
 
-    public async Task ConnectAsync(ApiFactory f, string? clientAddress = null)
+    /// <param name="webSocket">One WebSocket (the session lives in one request) instead of long polling (a request per send).</param>
+    public async Task ConnectAsync(ApiFactory f, string? clientAddress = null, bool webSocket = false)
     {
         var server = f.Server;
         _connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, ControlProtocol.HubPath), o =>
             {
-                o.Transports = HttpTransportType.LongPolling;
+                o.Transports = webSocket ? HttpTransportType.WebSockets : HttpTransportType.LongPolling;
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 if (clientAddress is not null)
                 {
                     o.Headers[TestClientAddress.Header] = clientAddress;
+                }
+
+                if (webSocket)
+                {
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (context, ct) =>
+                    {
+                        var client = server.CreateWebSocketClient();
+                        client.ConfigureRequest = r =>
+                        {
+                            if (clientAddress is not null)
+                            {
+                                r.Headers[TestClientAddress.Header] = clientAddress;
+                            }
+                        };
+                        return await client.ConnectAsync(context.Uri, ct);
+                    };
                 }
             })
             .AddMessagePackProtocol()

@@ -67,9 +67,10 @@ internal sealed class MapPublisher(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException)
         {
-            // Another node issued a map for one of these devices meanwhile: rebuild next tick.
+            // A login or another node issued a map for one of these devices meanwhile (version
+            // token or first-map insert): rebuild next tick.
             log.LogInformation("map versions moved on another node; rebuilding {Count} accounts next tick", changedUsers.Count);
             db.ChangeTracker.Clear();
             foreach (var user in changedUsers)
@@ -100,8 +101,9 @@ internal sealed class MapPublisher(
                 await db.SaveChangesAsync(ct);
                 return update.Message!;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            catch (DbUpdateException) when (attempt < 3)
             {
+                // A tick issued a map for this device meanwhile: build again on top of it.
                 db.ChangeTracker.Clear();
             }
         }

@@ -56,7 +56,9 @@ internal static class ApiServices
         }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        var signalR = services.AddSignalR().AddMessagePackProtocol();
+        // Detailed hub errors (exception messages to the caller) only where no one else is listening.
+        var detailedErrors = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
+        var signalR = services.AddSignalR(o => o.EnableDetailedErrors = detailedErrors).AddMessagePackProtocol();
         if (!string.IsNullOrWhiteSpace(redis.Connection))
         {
             signalR.AddStackExchangeRedis(redis.Connection, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("hamachi"));

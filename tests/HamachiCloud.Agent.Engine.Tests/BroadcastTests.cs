@@ -83,4 +83,36 @@ public sealed class BroadcastTests
         Assert.Equal("after the storm", EngineWorld.Expect(world.B));
         Assert.Equal("after the storm", EngineWorld.Expect(world.C));
     }
+
+    [Fact]
+    public void Ipv6_multicast_reaches_every_peer_once()
+    {
+        using var world = EngineWorld.Create(3);
+
+        world.A.Tun.Inject(Ip.Udp6(EngineWorld.Address6Of(0), "ff02::1", "all nodes"u8.ToArray()));
+        Assert.Equal("all nodes", EngineWorld.Expect(world.B));
+        Assert.Equal("all nodes", EngineWorld.Expect(world.C));
+        world.Settle();
+
+        Assert.Empty(world.B.Tun.TakeAll());
+        Assert.Empty(world.C.Tun.TakeAll());
+    }
+
+    [Fact]
+    public void Received_copies_are_rate_capped_per_source_peer()
+    {
+        // A has no cap to speak of; B and C cap what each peer may flood at them.
+        using var world = EngineWorld.Create(3, i => new WireGuardDeviceOptions { BroadcastPacketsPerSecond = i == 0 ? 1000 : 5 });
+        world.Connect();
+
+        for (var i = 0; i < 12; i++)
+        {
+            world.SendUdp(world.A, "239.1.2.3", $"m{i}");
+        }
+
+        world.Settle();
+        Assert.Equal(5, world.B.Tun.TakeAll().Count);
+        Assert.Equal(7, world.Stats(world.B, world.A).DroppedRateLimited);
+        Assert.Equal(5, world.C.Tun.TakeAll().Count);
+    }
 }

@@ -17,7 +17,7 @@ namespace HamachiCloud.Agent.Engine.Tests;
 /// </summary>
 internal sealed class EngineWorld : IDisposable
 {
-    private EngineWorld(int count, Func<int, WireGuardDeviceOptions>? options)
+    private EngineWorld(int count, Func<int, WireGuardDeviceOptions>? options, TimeSpan? persistentKeepalive)
     {
         var keys = new NodePrivateKey[count];
         using var random = RandomNumberGenerator.Create();
@@ -37,7 +37,8 @@ internal sealed class EngineWorld : IDisposable
                     {
                         PublicKey = keys[j].PublicKey,
                         Endpoint = EndpointOf(j).ToIPEndPoint(),
-                        AllowedIps = [IPNetwork.Parse($"{AddressOf(j)}/32")],
+                        AllowedIps = [IPNetwork.Parse($"{AddressOf(j)}/32"), IPNetwork.Parse($"{Address6Of(j)}/128")],
+                        PersistentKeepalive = persistentKeepalive,
                     });
                 }
             }
@@ -78,9 +79,12 @@ internal sealed class EngineWorld : IDisposable
 
     public Node C => Nodes[2];
 
-    public static EngineWorld Create(int count = 2, Func<int, WireGuardDeviceOptions>? options = null) => new(count, options);
+    public static EngineWorld Create(int count = 2, Func<int, WireGuardDeviceOptions>? options = null, TimeSpan? persistentKeepalive = null) =>
+        new(count, options, persistentKeepalive);
 
     public static string AddressOf(int index) => $"100.64.0.{index + 1}";
+
+    public static string Address6Of(int index) => $"fd00::{index + 1:x}";
 
     public static NetEndpoint EndpointOf(int index) => VirtualNetwork.Endpoint($"10.0.0.{index + 1}", 51820);
 
@@ -97,16 +101,19 @@ internal sealed class EngineWorld : IDisposable
         return Ip.Payload(packet);
     }
 
-    /// <summary>Waits until nothing moves any more: no datagram pending, and no counter changing for a while.</summary>
+    /// <summary>
+    /// Waits until nothing moves any more: every TUN and connection reader has finished what it was
+    /// handed, every timer tick was handled, and the counters stayed the same over a few samples.
+    /// </summary>
     public void Settle()
     {
         var deadline = Environment.TickCount64 + 10_000;
         var last = long.MinValue;
         var stable = 0;
-        while (stable < 4 && Environment.TickCount64 < deadline)
+        while (stable < 3 && Environment.TickCount64 < deadline)
         {
             var signature = Signature();
-            if (signature == last && Network.Pending == 0)
+            if (signature == last && Idle())
             {
                 stable++;
             }
@@ -116,7 +123,7 @@ internal sealed class EngineWorld : IDisposable
                 last = signature;
             }
 
-            Thread.Sleep(5);
+            Thread.Sleep(2);
         }
     }
 
@@ -158,6 +165,8 @@ internal sealed class EngineWorld : IDisposable
             node.Device.Dispose();
         }
     }
+
+    private bool Idle() => Network.Drained && Nodes.TrueForAll(node => node.Tun.Drained && node.Device.TimersIdle);
 
     private long Signature()
     {

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.WireGuard;
 using HamachiCloud.Testing;
 
 namespace HamachiCloud.Agent.Engine.Tests;
 
 /// <summary>Replays, tampering, spoofed endpoints and malformed datagrams against a running engine.</summary>
+[Collection(nameof(NonParallel))]
 public sealed class SecurityTests
 {
     private const int Transport = 4;
@@ -84,6 +86,36 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public void Duplicated_and_corrupted_datagrams_deliver_each_packet_at_most_once()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        var seen = 0;
+        world.Network.DuplicateWhen = d => d.Type == Transport;
+        world.Network.Tamper = d =>
+        {
+            // Corrupt every third transport datagram's ciphertext.
+            if (d.Type == Transport && d.Data.Length > 32 && Interlocked.Increment(ref seen) % 3 == 0)
+            {
+                d.Data[^5] ^= 0x10;
+            }
+        };
+
+        for (var i = 0; i < 30; i++)
+        {
+            world.SendUdp(world.A, world.B, $"n{i}");
+        }
+
+        world.Settle();
+        var arrived = world.B.Tun.TakeAll().Select(Ip.Payload).ToList();
+        Assert.Equal(20, arrived.Count);
+        Assert.Equal(arrived.Count, arrived.Distinct().Count());
+        var stats = world.Stats(world.B, world.A);
+        Assert.Equal(10 * 2, stats.DroppedDecryptFailure); // the corrupted copy and its duplicate
+        Assert.Equal(20, stats.DroppedReplay);             // the duplicates of the good ones
+    }
+
+    [Fact]
     public void Roaming_follows_authenticated_packets_only()
     {
         using var world = EngineWorld.Create();
@@ -132,20 +164,37 @@ public sealed class SecurityTests
     }
 
     [Fact]
-    public void Malformed_datagrams_cause_no_crash_no_reply_and_no_memory_growth()
+    public void Malformed_datagrams_cause_no_crash_no_reply_to_bad_mac1_and_no_memory_growth()
     {
         using var world = EngineWorld.Create();
         world.Connect();
-        world.Network.Record = true;
         var samples = world.Network.Log.Select(d => d.Data).ToList();
         var fuzzer = VirtualNetwork.Endpoint("10.9.9.9", 9999);
         var target = world.B.Conn.Endpoint;
         var random = new SplitMix(1234);
+        var mac1Key = new byte[32];
+        NoiseProtocol.DeriveMac1Key(world.B.PublicKey, mac1Key);
 
+        // Count replies in a hook instead of the log, so the log does not grow during the measurement.
+        world.Network.Record = false;
+        var cookieReplies = 0;
+        var otherReplies = 0;
+        world.Network.DropWhen = d =>
+        {
+            if (d.To == fuzzer)
+            {
+                Interlocked.Increment(ref d.Type == 3 ? ref cookieReplies : ref otherReplies);
+            }
+
+            return false;
+        };
+
+        var validMac1 = 0;
         void Burst()
         {
             foreach (var datagram in Fuzz(random, samples, 10_000))
             {
+                validMac1 += HasValidMac1(datagram, mac1Key) ? 1 : 0;
                 world.Network.Inject(fuzzer, target, datagram);
             }
 
@@ -153,25 +202,63 @@ public sealed class SecurityTests
         }
 
         Burst();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var before = SettledHeap();
         Burst();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var after = SettledHeap();
 
-        Assert.DoesNotContain(world.Network.Log, d => d.To == fuzzer);
+        Assert.Equal(0, otherReplies);
+        Assert.InRange(cookieReplies, 0, validMac1); // under load, only mac1-valid handshake messages earn a cookie reply
         var stats = world.B.Device.Statistics;
         Assert.True(stats.MalformedDatagrams > 1000, $"malformed {stats.MalformedDatagrams}");
         Assert.True(stats.BadMacHandshakes > 1000, $"bad mac {stats.BadMacHandshakes}");
-        Assert.True(after - before < 512 * 1024, $"memory grew by {after - before} bytes over a second burst");
+        Assert.True(after - before < 256 * 1024, $"heap grew by {after - before} bytes over a second burst of 10,000");
 
         // Still working.
         world.SendUdp(world.A, world.B, "alive");
         Assert.Equal("alive", EngineWorld.Expect(world.B));
         world.SendUdp(world.B, world.A, "alive too");
         Assert.Equal("alive too", EngineWorld.Expect(world.A));
+    }
+
+    [Fact]
+    public void Handshake_messages_with_a_bad_mac1_are_never_answered_even_under_load()
+    {
+        using var world = EngineWorld.Create(options: _ => new Config.WireGuardDeviceOptions { UnderLoadHandshakesPerSecond = 0 });
+        var fuzzer = VirtualNetwork.Endpoint("10.9.9.9", 9999);
+        var random = new SplitMix(99);
+        for (var i = 0; i < 1000; i++)
+        {
+            var datagram = new byte[i % 2 == 0 ? HandshakeInitiation.Size : HandshakeResponse.Size];
+            random.NextBytes(datagram);
+            BinaryPrimitives.WriteUInt32LittleEndian(datagram, i % 2 == 0 ? 1u : 2u);
+            world.Network.Inject(fuzzer, world.B.Conn.Endpoint, datagram);
+        }
+
+        world.Settle();
+        Assert.DoesNotContain(world.Network.Log, d => d.To == fuzzer);
+        Assert.Equal(500, world.B.Device.Statistics.BadMacHandshakes);
+        Assert.Equal(500, world.B.Device.Statistics.UnknownIndex);
+    }
+
+    private static long SettledHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static bool HasValidMac1(byte[] datagram, byte[] mac1Key)
+    {
+        var type = DatagramClassifier.Classify(datagram);
+        if (type is not (MessageType.HandshakeInitiation or MessageType.HandshakeResponse))
+        {
+            return false;
+        }
+
+        Span<byte> mac = stackalloc byte[16];
+        var offset = datagram.Length - 32;
+        Blake2s.Mac(mac1Key, datagram.AsSpan(0, offset), mac);
+        return mac.SequenceEqual(datagram.AsSpan(offset, 16));
     }
 
     /// <summary>Random bytes, random bodies of every type at exact lengths, every truncation and bit flips of real messages.</summary>

@@ -160,4 +160,103 @@ public sealed class SessionTests
         Assert.Equal(1, world.A.Device.Statistics.NoRoute);
         Assert.Null(world.A.Device.GetPeerStatistics(world.B.PublicKey));
     }
+
+    [Fact]
+    public void Persistent_keepalive_handshakes_at_start_and_keeps_the_mapping_open()
+    {
+        using var world = EngineWorld.Create(persistentKeepalive: TimeSpan.FromSeconds(25));
+        world.Advance(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(100));
+        Assert.NotEmpty(world.Traffic(world.A, world.B, Initiation));
+        Assert.True(world.Stats(world.A, world.B).HandshakesCompleted >= 1);
+
+        var before = world.Traffic(world.A, world.B, Transport).Count;
+        world.Advance(TimeSpan.FromSeconds(26), TimeSpan.FromSeconds(2));
+        Assert.True(world.Traffic(world.A, world.B, Transport).Count > before, "a keepalive went out within 25 s of silence");
+        Assert.Empty(world.A.Tun.TakeAll());
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
+
+    [Fact]
+    public void Simultaneous_initiations_still_end_in_a_working_session()
+    {
+        using var world = EngineWorld.Create();
+        world.SendUdp(world.A, world.B, "from A");
+        world.SendUdp(world.B, world.A, "from B");
+        world.Settle();
+
+        // Each initiation replaced the other side's pending one, as in wireguard-go; the jittered
+        // retries (5 s + 0..333 ms) break the tie. Step finely through each retry window.
+        for (var round = 0; round < 4 && world.B.Tun.WrittenCount == 0; round++)
+        {
+            world.Advance(TimeSpan.FromSeconds(4.9));
+            world.Advance(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal("from A", EngineWorld.Expect(world.B));
+        Assert.Equal("from B", EngineWorld.Expect(world.A));
+        world.SendUdp(world.A, world.B, "after");
+        Assert.Equal("after", EngineWorld.Expect(world.B));
+        world.SendUdp(world.B, world.A, "after too");
+        Assert.Equal("after too", EngineWorld.Expect(world.A));
+    }
+
+    [Fact]
+    public void Peer_added_again_at_runtime_handshakes_afresh()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        var config = new PeerConfig
+        {
+            PublicKey = world.B.PublicKey,
+            Endpoint = world.B.Conn.Endpoint.ToIPEndPoint(),
+            AllowedIps = [System.Net.IPNetwork.Parse("100.64.0.2/32")],
+        };
+
+        world.A.Device.RemovePeer(world.B.PublicKey);
+        world.Advance(TimeSpan.FromSeconds(1));
+        world.A.Device.AddPeer(config);
+        world.SendUdp(world.A, world.B, "re-added");
+        Assert.Equal("re-added", EngineWorld.Expect(world.B));
+        world.SendUdp(world.B, world.A, "welcome back");
+        Assert.Equal("welcome back", EngineWorld.Expect(world.A));
+
+        var stats = world.Stats(world.A, world.B);
+        Assert.Equal(1, stats.HandshakesCompleted);
+        Assert.Equal(config.AllowedIps, stats.AllowedIps);
+        Assert.Equal(2, world.Stats(world.B, world.A).HandshakesCompleted);
+    }
+
+    [Fact]
+    public void Gives_up_after_rekey_attempt_time_and_drops_staged_packets()
+    {
+        using var world = EngineWorld.Create();
+        world.Network.DropWhen = d => d.Type == Response;
+        world.SendUdp(world.A, world.B, "never");
+        world.SendUdp(world.A, world.B, "never either");
+
+        world.Advance(TimeSpan.FromSeconds(95), TimeSpan.FromSeconds(1));
+        var attempts = world.Traffic(world.A, world.B, Initiation).Count;
+        Assert.InRange(attempts, 15, 19); // one every 5 s + jitter for 90 s (1 s steps round each wait up to 6 s)
+        Assert.Equal(2, world.Stats(world.A, world.B).DroppedNoRoute);
+
+        world.Advance(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        Assert.Equal(attempts, world.Traffic(world.A, world.B, Initiation).Count);
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
+
+    [Fact]
+    public void Keys_are_erased_after_three_times_reject_after_time()
+    {
+        using var world = EngineWorld.Create();
+        world.Connect();
+        world.Network.DropWhen = d => d.Type is Initiation or Response;
+        var old = world.Traffic(world.A, world.B, Transport)[^1].Data;
+
+        world.Advance(TimeSpan.FromSeconds(541), TimeSpan.FromSeconds(10));
+        world.Network.Inject(world.A.Conn.Endpoint, world.B.Conn.Endpoint, old);
+        world.Settle();
+
+        Assert.Equal(1, world.B.Device.Statistics.UnknownIndex); // the session and its index are gone
+        Assert.Empty(world.B.Tun.TakeAll());
+    }
 }

@@ -13,6 +13,7 @@ public sealed class MemoryTun : ITunDevice
     private readonly Queue<byte[]> _toEngine = new();
     private readonly Queue<byte[]> _fromEngine = new();
     private bool _closed;
+    private bool _readerBusy;
 
     public MemoryTun(string name = "mem0", int mtu = 1420)
     {
@@ -23,6 +24,21 @@ public sealed class MemoryTun : ITunDevice
     public string Name { get; }
 
     public int Mtu { get; }
+
+    /// <summary>
+    /// True when nothing waits to be read and the reader came back for more after its last batch, i.e.
+    /// it has finished with everything handed to it (tests use this to wait for quiescence).
+    /// </summary>
+    public bool Drained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _toEngine.Count == 0 && !_readerBusy;
+            }
+        }
+    }
 
     /// <summary>Packets the engine has written so far (taken or not).</summary>
     public int WrittenCount { get; private set; }
@@ -75,6 +91,7 @@ public sealed class MemoryTun : ITunDevice
     {
         lock (_gate)
         {
+            _readerBusy = false;
             while (_toEngine.Count == 0 && !_closed)
             {
                 Monitor.Wait(_gate);
@@ -89,6 +106,7 @@ public sealed class MemoryTun : ITunDevice
                 sizes[count++] = length;
             }
 
+            _readerBusy = count > 0;
             return count;
         }
     }

@@ -51,6 +51,18 @@ public sealed class VirtualNetwork
         }
     }
 
+    /// <summary>True when every connection's reader has finished with everything delivered to it.</summary>
+    public bool Drained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _conns.Values.All(conn => conn.Drained);
+            }
+        }
+    }
+
     /// <summary>A snapshot of every datagram sent through a connection.</summary>
     public List<Datagram> Log
     {

@@ -9,6 +9,7 @@ public sealed class VirtualPacketConn : IPacketConn
     private readonly object _gate = new();
     private readonly Queue<(NetEndpoint From, byte[] Data)> _inbox = new();
     private bool _closed;
+    private bool _readerBusy;
 
     internal VirtualPacketConn(VirtualNetwork network, NetEndpoint endpoint)
     {
@@ -20,6 +21,21 @@ public sealed class VirtualPacketConn : IPacketConn
     public NetEndpoint Endpoint { get; internal set; }
 
     public ushort LocalPort => Endpoint.Port;
+
+    /// <summary>
+    /// True when nothing waits to be read and the reader came back for more after its last batch, i.e.
+    /// it has finished with everything handed to it (tests use this to wait for quiescence).
+    /// </summary>
+    public bool Drained
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbox.Count == 0 && !_readerBusy;
+            }
+        }
+    }
 
     /// <summary>Datagrams delivered and not yet received.</summary>
     public int Pending
@@ -37,6 +53,7 @@ public sealed class VirtualPacketConn : IPacketConn
     {
         lock (_gate)
         {
+            _readerBusy = false;
             while (_inbox.Count == 0 && !_closed)
             {
                 Monitor.Wait(_gate);
@@ -52,6 +69,7 @@ public sealed class VirtualPacketConn : IPacketConn
                 from[count++] = sender;
             }
 
+            _readerBusy = count > 0;
             return count;
         }
     }

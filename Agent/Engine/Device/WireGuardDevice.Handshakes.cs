@@ -120,7 +120,14 @@ public sealed partial class WireGuardDevice
                 peer.Endpoint = from;
                 peer.HasEndpoint = true;
                 peer.Install(session);
-                peer.Timers.OnHandshakeComplete(now, isInitiator: false);
+                if (!peer.Timers.HandshakeInProgress)
+                {
+                    peer.Timers.OnHandshakeComplete(now, isInitiator: false);
+                }
+
+                // Else both sides initiated at once: this initiation replaced ours, so the response to ours
+                // will not match. As in wireguard-go, only the initiator's completion stops the retry timer;
+                // the retry (jittered) then completes a handshake we initiate.
                 peer.LastHandshake = now;
             }
 

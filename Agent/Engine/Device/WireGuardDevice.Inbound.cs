@@ -34,7 +34,7 @@ public sealed partial class WireGuardDevice
         var sizes = new int[batch];
         var from = new NetEndpoint[batch];
         var plainSizes = new int[batch];
-        var send = new SendBatch(_conn, batch, _bufferSize);
+        var send = NewSendBatch();
         while (!_stopping)
         {
             int count;
@@ -68,6 +68,11 @@ public sealed partial class WireGuardDevice
                     // Input must never take the stage down; count it and move on.
                     Interlocked.Increment(ref _malformed);
                 }
+
+                if (send.ShouldFlush)
+                {
+                    send.Flush();
+                }
             }
 
             if (written > 0)
@@ -76,6 +81,7 @@ public sealed partial class WireGuardDevice
             }
 
             send.Flush();
+            Volatile.Write(ref _inboundAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
@@ -142,6 +148,13 @@ public sealed partial class WireGuardDevice
             peer.HasEndpoint = true;
             if (peer.ConfirmNext(session))
             {
+                // As wireguard-go: the initiator's first packet completes the handshake for the responder too
+                // (this stops a retry still pending from an initiation of ours that crossed theirs).
+                if (peer.Timers.HandshakeInProgress)
+                {
+                    peer.Timers.OnHandshakeComplete(now, isInitiator: false);
+                }
+
                 FlushStaged(peer, session, now, send);
             }
 

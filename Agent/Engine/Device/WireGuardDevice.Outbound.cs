@@ -26,7 +26,7 @@ public sealed partial class WireGuardDevice
         }
 
         var sizes = new int[batch];
-        var send = new SendBatch(_conn, batch, _bufferSize + 64);
+        var send = NewSendBatch();
         var limiter = new SourceRateLimiter(_options.BroadcastPacketsPerSecond);
         while (!_stopping)
         {
@@ -49,9 +49,14 @@ public sealed partial class WireGuardDevice
             for (var i = 0; i < count; i++)
             {
                 RouteOutbound(packets[i].AsSpan(0, sizes[i]), now, send, limiter);
+                if (send.ShouldFlush)
+                {
+                    send.Flush();
+                }
             }
 
             send.Flush();
+            Volatile.Write(ref _outboundAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 

@@ -12,7 +12,7 @@ public sealed partial class WireGuardDevice
 {
     private void RunTimers()
     {
-        var send = new SendBatch(_conn, _options.BatchSize, _bufferSize);
+        var send = NewSendBatch();
         while (!_stopping)
         {
             _tick.WaitOne();
@@ -21,6 +21,7 @@ public sealed partial class WireGuardDevice
                 return;
             }
 
+            var requested = Volatile.Read(ref _tickRequests);
             var now = _time.GetUtcNow();
             foreach (var peer in _peerList)
             {
@@ -32,9 +33,15 @@ public sealed partial class WireGuardDevice
                 {
                     return;
                 }
+
+                if (send.ShouldFlush)
+                {
+                    send.Flush();
+                }
             }
 
             send.Flush();
+            Volatile.Write(ref _ticksDone, requested);
         }
     }
 

@@ -29,7 +29,8 @@ public static class IpPacket
         {
             case 4 when packet.Length >= IPv4HeaderSize:
                 length = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-                return length >= IPv4HeaderSize && length >= (packet[0] & 0x0F) * 4 && length <= packet.Length;
+                var headerLength = (packet[0] & 0x0F) * 4;
+                return headerLength >= IPv4HeaderSize && length >= headerLength && length <= packet.Length;
             case 6 when packet.Length >= IPv6HeaderSize:
                 length = IPv6HeaderSize + BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
                 return length <= packet.Length;

@@ -9,7 +9,10 @@ public enum DropReason
     /// <summary>An authentic transport message whose counter was seen already or is too old.</summary>
     Replay,
 
-    /// <summary>A transport message whose tag did not authenticate, or a handshake message that failed.</summary>
+    /// <summary>
+    /// A transport message whose tag did not authenticate or that arrived on a session older than
+    /// REJECT_AFTER_TIME, or a handshake response that failed to authenticate.
+    /// </summary>
     DecryptFailure,
 
     /// <summary>A decrypted packet whose source address is not among the peer's allowed IPs.</summary>

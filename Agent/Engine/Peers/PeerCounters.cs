@@ -33,6 +33,7 @@ internal sealed class PeerCounters
     {
         PublicKey = peer.PublicKey,
         Endpoint = endpoint?.ToIPEndPoint(),
+        AllowedIps = peer.AllowedIps,
         LastHandshake = lastHandshake,
         RxBytes = Interlocked.Read(ref _rxBytes),
         RxPackets = Interlocked.Read(ref _rxPackets),

@@ -11,6 +11,9 @@ public sealed record PeerStatistics
     /// <summary>Where packets to the peer go now (follows its latest authenticated packet).</summary>
     public IPEndPoint? Endpoint { get; init; }
 
+    /// <summary>The prefixes the peer was configured with (a later peer claiming the same prefix takes it over).</summary>
+    public IReadOnlyList<IPNetwork> AllowedIps { get; init; } = [];
+
     /// <summary>When the latest handshake completed, if any.</summary>
     public DateTimeOffset? LastHandshake { get; init; }
 

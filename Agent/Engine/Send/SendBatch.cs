@@ -4,7 +4,9 @@ namespace HamachiCloud.Agent.Engine.Send;
 
 /// <summary>
 /// A stage's preallocated outgoing datagrams, handed to <see cref="IPacketConn.Send"/> in one batched
-/// call. Write into <see cref="Buffer"/>, then <see cref="Commit"/>; a full batch flushes itself. Each
+/// call. Write into <see cref="Buffer"/>, then <see cref="Commit"/>. Stages flush between packets, outside
+/// any lock, once <see cref="ShouldFlush"/>; the capacity leaves headroom above that (a staged queue, a
+/// broadcast fan-out) and only a completely full batch flushes itself, possibly under a lock. Each
 /// long-lived thread owns one; not thread-safe.
 /// </summary>
 internal sealed class SendBatch
@@ -13,11 +15,13 @@ internal sealed class SendBatch
     private readonly byte[][] _buffers;
     private readonly int[] _sizes;
     private readonly NetEndpoint[] _to;
+    private readonly int _flushThreshold;
     private int _count;
 
-    public SendBatch(IPacketConn conn, int capacity, int bufferSize)
+    public SendBatch(IPacketConn conn, int flushThreshold, int capacity, int bufferSize)
     {
         _conn = conn;
+        _flushThreshold = Math.Min(flushThreshold, capacity);
         _buffers = new byte[capacity][];
         for (var i = 0; i < capacity; i++)
         {
@@ -30,6 +34,9 @@ internal sealed class SendBatch
 
     /// <summary>Total datagrams handed to the connection (for tests and stats).</summary>
     public long Sent { get; private set; }
+
+    /// <summary>True once a batch's worth is queued: flush at the next point where no lock is held.</summary>
+    public bool ShouldFlush => _count >= _flushThreshold;
 
     /// <summary>The next free datagram buffer.</summary>
     public Span<byte> Buffer => _buffers[_count];

@@ -75,6 +75,18 @@ public sealed class LinuxTunTests
     }
 
     [SkippableFact]
+    public void A_second_open_of_a_busy_device_names_it_and_the_reason()
+    {
+        using var lab = TunLab.Start();
+        using (lab.Namespace.Enter())
+        {
+            var e = Assert.Throws<IOException>(() => LinuxTun.Create(lab.Tun.Name));
+            Assert.Contains($"create TUN '{lab.Tun.Name}'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("in use", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public void Writing_packets_allocates_nothing()
     {
         using var lab = TunLab.Start();

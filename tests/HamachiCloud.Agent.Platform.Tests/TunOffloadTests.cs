@@ -50,6 +50,52 @@ public sealed class TunOffloadTests
     }
 
     [Fact]
+    public void Tcp_over_ipv6_super_packet_splits_into_valid_segments()
+    {
+        const int Mss = 1200;
+        var payload = Enumerable.Range(0, 5000).Select(i => (byte)(i * 13)).ToArray();
+        var read = new byte[TunOffload.VnetHeaderSize + 60 + payload.Length];
+        read[0] = 1;
+        read[1] = TunOffload.GsoTcpV6;
+        BinaryPrimitives.WriteUInt16LittleEndian(read.AsSpan(4), Mss);
+        var p = read.AsSpan(TunOffload.VnetHeaderSize);
+        p[0] = 0x60;
+        BinaryPrimitives.WriteUInt16BigEndian(p[4..], (ushort)(20 + payload.Length));
+        p[6] = 6;
+        p[7] = 64;
+        IPAddress.Parse("fd7a::1").TryWriteBytes(p[8..24], out _);
+        IPAddress.Parse("fd7a::2").TryWriteBytes(p[24..40], out _);
+        BinaryPrimitives.WriteUInt32BigEndian(p[44..], 5);
+        p[52] = 0x50;
+        p[53] = 0x18;
+        payload.CopyTo(p[60..]);
+
+        Assert.True(TunOffload.TryPrepare(read, out var layout));
+        Assert.Equal(5, layout.Segments);
+        var reassembled = new List<byte>();
+        Span<byte> pseudo = stackalloc byte[40];
+        for (var i = 0; i < layout.Segments; i++)
+        {
+            var segment = new byte[1500];
+            var length = TunOffload.WriteSegment(read.AsSpan(layout.PacketStart, layout.PacketLength), layout, i, segment);
+            var s = segment.AsSpan(0, length);
+            Assert.Equal(length - 40, BinaryPrimitives.ReadUInt16BigEndian(s[4..]));
+            Assert.Equal(5u + (uint)(i * Mss), BinaryPrimitives.ReadUInt32BigEndian(s[44..]));
+
+            // Independent check: pseudo-header (src, dst, 32-bit length, next header) + segment sums to 0xFFFF.
+            var tcp = s[40..];
+            s.Slice(8, 32).CopyTo(pseudo);
+            BinaryPrimitives.WriteUInt32BigEndian(pseudo[32..], (uint)tcp.Length);
+            pseudo[39] = 6;
+            Assert.Equal(0xFFFF, Ip4Packets.Fold(Ip4Packets.SumWords(pseudo) + Ip4Packets.SumWords(tcp)));
+            Assert.Equal(i == layout.Segments - 1 ? 0x08 : 0, s[53] & 0x08);
+            reassembled.AddRange(tcp[20..].ToArray());
+        }
+
+        Assert.Equal(payload, reassembled);
+    }
+
+    [Fact]
     public void Segment_that_does_not_fit_the_buffer_is_refused()
     {
         var read = SuperPacket(new byte[3000], 1400, flags: 0x10);

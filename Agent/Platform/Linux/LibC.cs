@@ -8,8 +8,10 @@ namespace HamachiCloud.Agent.Platform.Linux;
 /// </summary>
 internal static unsafe partial class LibC
 {
+    public const int EPERM = 1;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int EBUSY = 16;
     public const int EIO = 5;
     public const int EAFNOSUPPORT = 97;
     public const int SOL_UDP = 17;

@@ -78,7 +78,13 @@ public sealed unsafe class LinuxTun : ITunDevice
         {
             var errno = Marshal.GetLastPInvokeError();
             handle.Dispose();
-            throw new IOException(LibC.Error($"create TUN '{name}': ioctl TUNSETIFF (needs CAP_NET_ADMIN)", errno));
+            var hint = errno switch
+            {
+                LibC.EPERM => " (needs root or CAP_NET_ADMIN)",
+                LibC.EBUSY => " (the interface is in use: another agent, or not a TUN device)",
+                _ => "",
+            };
+            throw new IOException(LibC.Error($"create TUN '{name}': ioctl TUNSETIFF{hint}", errno));
         }
 
         var actual = Encoding.UTF8.GetString(new ReadOnlySpan<byte>(request, IfNameSize).TrimEnd((byte)0));

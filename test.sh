@@ -15,7 +15,8 @@
 #   HAMACHI_TEST_POSTGRES  Npgsql connection string of a superuser that may create databases
 #   HAMACHI_TEST_REDIS     host:port of a Redis server
 # Knobs: HAMACHI_TEST_RESULTS (TRX directory, default .test-artifacts/test-results),
-#        HAMACHI_TEST_HANG_TIMEOUT (per test run hang limit for `dotnet test`, default 20m).
+#        HAMACHI_TEST_HANG_TIMEOUT (per test run hang limit for `dotnet test`, default 20m),
+#        HAMACHI_TEST_PARALLEL=1 (run test projects side by side instead of one after another).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -103,7 +104,12 @@ phase "running tests"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 test_rc=0
-dotnet test HamachiCloud.sln -c Release --no-build \
+# Test projects run one after another (-m:1): the suites include timing-sensitive engine tests
+# and network-namespace end-to-end tests that must not compete for the 2 cores with the
+# database-heavy Api tests. HAMACHI_TEST_PARALLEL=1 runs them side by side (faster, noisier).
+parallel_args=(-m:1)
+[[ "${HAMACHI_TEST_PARALLEL:-0}" == 1 ]] && parallel_args=()
+dotnet test HamachiCloud.sln -c Release --no-build "${parallel_args[@]}" \
     --logger "trx;LogFilePrefix=r" \
     --logger "console;verbosity=normal" \
     --results-directory "$RESULTS_DIR" \

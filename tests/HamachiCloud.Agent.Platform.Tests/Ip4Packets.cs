@@ -47,6 +47,51 @@ internal static class Ip4Packets
 
     public static ReadOnlySpan<byte> Transport(ReadOnlySpan<byte> packet) => packet[HeaderLength(packet)..];
 
+    /// <summary>True if the UDP or TCP checksum over the IPv4 pseudo-header and segment verifies (UDP 0 = none).</summary>
+    public static bool TransportChecksumValid(ReadOnlySpan<byte> packet)
+    {
+        var transport = Transport(packet);
+        if (Protocol(packet) == Udp && BinaryPrimitives.ReadUInt16BigEndian(transport[6..]) == 0)
+        {
+            return true;
+        }
+
+        Span<byte> pseudo = stackalloc byte[12];
+        packet.Slice(12, 8).CopyTo(pseudo);
+        pseudo[9] = Protocol(packet);
+        BinaryPrimitives.WriteUInt16BigEndian(pseudo[10..], (ushort)transport.Length);
+        var sum = SumWords(pseudo) + SumWords(transport);
+        return Fold(sum) == 0xFFFF;
+    }
+
+    public static bool HeaderChecksumValid(ReadOnlySpan<byte> packet) => Fold(SumWords(packet[..HeaderLength(packet)])) == 0xFFFF;
+
+    public static uint SumWords(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
+        for (var i = 0; i + 1 < data.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        }
+
+        if (data.Length % 2 == 1)
+        {
+            sum += (uint)data[^1] << 8;
+        }
+
+        return sum;
+    }
+
+    public static ushort Fold(uint sum)
+    {
+        while (sum >> 16 != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+
+        return (ushort)sum;
+    }
+
     private static int HeaderLength(ReadOnlySpan<byte> packet) => (packet[0] & 0xF) * 4;
 
     private static void Header(Span<byte> packet, byte protocol, IPAddress source, IPAddress destination)

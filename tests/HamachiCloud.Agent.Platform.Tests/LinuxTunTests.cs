@@ -38,6 +38,7 @@ public sealed class LinuxTunTests
         Assert.Equal(Local, Ip4Packets.Source(packet));
         Assert.Equal(Remote, Ip4Packets.Destination(packet));
         Assert.Equal("out of the tun", Encoding.ASCII.GetString(Ip4Packets.UdpPayload(packet)));
+        Assert.True(Ip4Packets.TransportChecksumValid(packet), "UDP checksum from the TUN (completed partial checksum) does not verify");
     }
 
     [SkippableFact]
@@ -71,6 +72,35 @@ public sealed class LinuxTunTests
         socket.SendTo("to everyone"u8, new IPEndPoint(IPAddress.Broadcast, 4102));
         var limited = lab.ReadUntil(p => Ip4Packets.Protocol(p) == Ip4Packets.Udp && Ip4Packets.UdpDestinationPort(p) == 4102);
         Assert.Equal(IPAddress.Broadcast, Ip4Packets.Destination(limited));
+    }
+
+    [SkippableFact]
+    public void A_second_open_of_a_busy_device_names_it_and_the_reason()
+    {
+        using var lab = TunLab.Start();
+        using (lab.Namespace.Enter())
+        {
+            var e = Assert.Throws<IOException>(() => LinuxTun.Create(lab.Tun.Name));
+            Assert.Contains($"create TUN '{lab.Tun.Name}'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("in use", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public void Writing_packets_allocates_nothing()
+    {
+        using var lab = TunLab.Start();
+        var packets = Enumerable.Range(0, 16).Select(i => Ip4Packets.UdpPacket(Remote, 5555, Local, 4999, "x"u8)).ToArray();
+        var sizes = packets.Select(p => p.Length).ToArray();
+        lab.Tun.Write(packets, sizes, 0, 16);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 50; i++)
+        {
+            lab.Tun.Write(packets, sizes, 0, 16);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [SkippableFact]

@@ -8,9 +8,14 @@ namespace HamachiCloud.Agent.Platform.Linux;
 /// </summary>
 internal static unsafe partial class LibC
 {
+    public const int EPERM = 1;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int EBUSY = 16;
+    public const int EIO = 5;
     public const int EAFNOSUPPORT = 97;
+    public const int SOL_UDP = 17;
+    public const int UDP_SEGMENT = 103;
     public const int O_RDWR = 2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
@@ -21,6 +26,8 @@ internal static unsafe partial class LibC
     public const ulong TUNSETIFF = 0x400454ca;
     public const short IFF_TUN = 0x0001;
     public const short IFF_NO_PI = 0x1000;
+    public const short IFF_VNET_HDR = 0x4000;
+    public const ulong TUNSETOFFLOAD = 0x400454d0;
     public const int AF_INET = 2;
     public const int AF_INET6 = 10;
     public const int SOCK_DGRAM = 2;
@@ -49,6 +56,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "writev", SetLastError = true)]
+    public static partial nint Writev(int fd, IoVec* vectors, int count);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);

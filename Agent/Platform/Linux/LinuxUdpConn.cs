@@ -9,7 +9,9 @@ namespace HamachiCloud.Agent.Platform.Linux;
 /// The agent's UDP socket on Linux: batched with recvmmsg/sendmmsg (up to 64 datagrams per call) straight
 /// into the caller's (pinned) buffers, big kernel buffers, non-blocking fd polled with an eventfd so
 /// <see cref="Dispose"/> unblocks a blocked receiver. Dual-stack (IPv6 socket taking IPv4-mapped
-/// addresses) unless bound to an IPv4 address or IPv6 is unavailable. Receive: one thread at a time;
+/// addresses) unless bound to an IPv4 address or IPv6 is unavailable. Sends use UDP GSO when the kernel
+/// has it (runs of equal-size datagrams to one destination in one message), falling back on EIO, and
+/// receives use UDP GRO when the kernel has it (<see cref="GroReceiver"/>). Receive: one thread at a time;
 /// Send: thread-safe (serialized).
 /// </summary>
 public sealed unsafe class LinuxUdpConn : IPacketConn
@@ -25,16 +27,26 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
     private readonly Lock _receiveLock = new();
     private readonly Lock _sendLock = new();
     private long _sendErrors;
+    private bool _gso;
+    private GroReceiver? _gro;
     private int _disposed;
 
-    private LinuxUdpConn(FdHandle fd, int family, ushort port)
+    private LinuxUdpConn(FdHandle fd, int family, ushort port, bool gso, bool gro)
     {
+        _gso = gso;
+        _gro = gro ? new GroReceiver() : null;
         _fd = fd;
         _family = family;
         LocalPort = port;
     }
 
     public ushort LocalPort { get; }
+
+    /// <summary>True while sends use UDP GSO (UDP_SEGMENT): runs of datagrams to one peer go down the stack once.</summary>
+    public bool UsesGso => _gso;
+
+    /// <summary>True if receives use UDP GRO (coalesced runs split back into datagrams).</summary>
+    public bool UsesGro => _gro is not null;
 
     /// <summary>Datagrams the kernel refused (unreachable, wrong family, ...): dropped, as UDP does.</summary>
     public long SendErrors => Interlocked.Read(ref _sendErrors);
@@ -43,7 +55,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
     /// Opens and binds the socket. <paramref name="bind"/> null: all addresses, dual-stack when the kernel
     /// has IPv6. Port 0 picks a free port (see <see cref="LocalPort"/>).
     /// </summary>
-    public static LinuxUdpConn Open(ushort port, IPAddress? bind = null, int socketBuffer = DefaultSocketBuffer)
+    public static LinuxUdpConn Open(ushort port, IPAddress? bind = null, int socketBuffer = DefaultSocketBuffer, bool gso = true, bool gro = true)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -94,7 +106,10 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
                 throw new IOException(LibC.Error($"open {where}: getsockname", Marshal.GetLastPInvokeError()));
             }
 
-            return new LinuxUdpConn(handle, family, (ushort)IPAddress.NetworkToHostOrder((short)address.PortBigEndian));
+            int segment;
+            var segmentLength = (uint)sizeof(int);
+            var gsoWorks = gso && LibC.GetSockOpt(fd, LibC.SOL_UDP, LibC.UDP_SEGMENT, &segment, &segmentLength) == 0;
+            return new LinuxUdpConn(handle, family, (ushort)IPAddress.NetworkToHostOrder((short)address.PortBigEndian), gsoWorks, gro && GroReceiver.Enable(fd));
         }
         catch
         {
@@ -124,7 +139,7 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             }
 
             var max = Math.Min(Math.Min(buffers.Length, MmsgBatch.MaxBatch), Math.Min(sizes.Length, from.Length));
-            for (var i = 0; i < max; i++)
+            for (var i = 0; _gro is null && i < max; i++)
             {
                 _receive.Set(i, buffers[i], 0, buffers[i].Length);
             }
@@ -132,6 +147,25 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             var fd = _fd.Fd;
             while (true)
             {
+                if (_gro is not null)
+                {
+                    var got = _gro.Receive(fd, buffers, sizes, from, max);
+                    if (got > 0)
+                    {
+                        return got;
+                    }
+
+                    if (got == 0 || got == -LibC.EAGAIN)
+                    {
+                        if (!_wakeup.Wait(fd, LibC.POLLIN))
+                        {
+                            return 0;
+                        }
+                    }
+
+                    continue;
+                }
+
                 var n = LibC.RecvMmsg(fd, _receive.Messages, (uint)max, LibC.MSG_DONTWAIT, null);
                 if (n > 0)
                 {
@@ -174,56 +208,22 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
             }
 
             var fd = _fd.Fd;
-            var done = 0;
-            while (done < count)
+            for (var done = 0; done < count; done += MmsgBatch.MaxBatch)
             {
-                var batch = 0;
-                while (batch < MmsgBatch.MaxBatch && done + batch < count)
+                var batch = Math.Min(MmsgBatch.MaxBatch, count - done);
+                for (var slot = 0; slot < batch; slot++)
                 {
-                    var i = done + batch;
-                    _send.Set(batch, buffers[i], offset, sizes[i]);
-                    if (!_send.SetDestination(batch, to[i], _family))
+                    _send.Set(slot, buffers[done + slot], offset, sizes[done + slot]);
+                    if (!_send.SetDestination(slot, to[done + slot], _family))
                     {
                         Interlocked.Increment(ref _sendErrors);
-                        done++;
-                        continue;
                     }
-
-                    batch++;
                 }
 
-                var sent = 0;
-                while (sent < batch)
+                if (!SendSlots(fd, batch))
                 {
-                    var n = LibC.SendMmsg(fd, _send.Messages + sent, (uint)(batch - sent), 0 | LibC.MSG_DONTWAIT);
-                    if (n > 0)
-                    {
-                        sent += n;
-                        continue;
-                    }
-
-                    var errno = n < 0 ? Marshal.GetLastPInvokeError() : LibC.EAGAIN;
-                    if (errno == LibC.EINTR)
-                    {
-                        continue;
-                    }
-
-                    if (errno == LibC.EAGAIN)
-                    {
-                        if (!_wakeup.Wait(fd, LibC.POLLOUT))
-                        {
-                            return;
-                        }
-
-                        continue;
-                    }
-
-                    // The first datagram of the rest failed (unreachable, refused...): drop it and go on.
-                    Interlocked.Increment(ref _sendErrors);
-                    sent++;
+                    return;
                 }
-
-                done += batch;
             }
         }
     }
@@ -244,9 +244,61 @@ public sealed unsafe class LinuxUdpConn : IPacketConn
                 _fd.Dispose();
                 _receive.Dispose();
                 _send.Dispose();
+                _gro?.Dispose();
                 _wakeup.Dispose();
             }
         }
+    }
+
+    /// <summary>Sends slots 0..<paramref name="slots"/> of the send batch; false once closed.</summary>
+    private bool SendSlots(int fd, int slots)
+    {
+        var first = 0;
+        while (first < slots)
+        {
+            var messages = _send.Pack(first, slots, _gso);
+            var sent = 0;
+            first = slots;
+            while (sent < messages)
+            {
+                var n = LibC.SendMmsg(fd, _send.Messages + sent, (uint)(messages - sent), LibC.MSG_DONTWAIT);
+                if (n > 0)
+                {
+                    sent += n;
+                    continue;
+                }
+
+                var errno = n < 0 ? Marshal.GetLastPInvokeError() : LibC.EAGAIN;
+                if (errno == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                if (errno == LibC.EAGAIN)
+                {
+                    if (!_wakeup.Wait(fd, LibC.POLLOUT))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (errno == LibC.EIO && _send.MessageSegments[sent] > 1)
+                {
+                    // The route's device cannot segment (as wireguard-go sees on some NICs): no GSO from now on.
+                    _gso = false;
+                    first = _send.MessageStart[sent];
+                    break;
+                }
+
+                // The first message of the rest failed (unreachable, refused...): drop it and go on.
+                Interlocked.Add(ref _sendErrors, _send.MessageSegments[sent]);
+                sent++;
+            }
+        }
+
+        return true;
     }
 
     private static void SetOption(int fd, int level, int name, int value, string where)

@@ -73,6 +73,11 @@ internal sealed partial class AgentProcess : IDisposable
 
     public void Dispose()
     {
+        if (ExitCodeAfterStop is not null)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _ = Kill(_process.Id, 15);

@@ -5,25 +5,31 @@ namespace HamachiCloud.Integration.Tests.Lab;
 
 /// <summary>
 /// Stock wireguard-go (Debian) as a peer in a lab namespace: <c>wireguard-go -f wg0</c>, configured with
-/// <c>wg set</c> and iproute2. Dispose stops it (the interface goes with it).
+/// <c>wg set</c> and iproute2. Dispose stops it (the interface goes with it). The interface name is
+/// unique per run: wireguard-go's control socket /var/run/wireguard/NAME.sock is not namespaced, so two
+/// "wg0" in two namespaces would steal each other's socket and <c>wg set</c> would configure the wrong one.
 /// </summary>
 internal sealed class WireGuardGoPeer : IDisposable
 {
-    public const string Interface = "wg0";
+    private static int _counter;
     private readonly Process _process;
     private readonly NetworkNamespace _ns;
 
-    private WireGuardGoPeer(Process process, NetworkNamespace ns)
+    private WireGuardGoPeer(Process process, NetworkNamespace ns, string name)
     {
         _process = process;
         _ns = ns;
+        Interface = name;
     }
+
+    public string Interface { get; }
 
     /// <param name="peers">Each: public key (base64), endpoint "ip:port" or null, allowed IPs "a/n,b/m".</param>
     public static WireGuardGoPeer Start(NetworkNamespace ns, string privateKey, string address, ushort listenPort, params (string PublicKey, string? Endpoint, string AllowedIps)[] peers)
     {
+        var name = $"wgt{Environment.ProcessId % 100000}x{Interlocked.Increment(ref _counter)}";
         var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["netns", "exec", ns.Name, "wireguard-go", "-f", Interface])
+        foreach (var arg in (string[])["netns", "exec", ns.Name, "wireguard-go", "-f", name])
         {
             start.ArgumentList.Add(arg);
         }
@@ -31,15 +37,15 @@ internal sealed class WireGuardGoPeer : IDisposable
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var peer = new WireGuardGoPeer(process, ns);
+        var peer = new WireGuardGoPeer(process, ns, name);
         try
         {
             var deadline = Stopwatch.StartNew();
-            while (Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "-n", ns.Name, "link", "show", Interface).ExitCode != 0)
+            while (Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "-n", ns.Name, "link", "show", name).ExitCode != 0)
             {
                 if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(10))
                 {
-                    throw new InvalidOperationException($"wireguard-go in {ns.Name} did not create {Interface}");
+                    throw new InvalidOperationException($"wireguard-go in {ns.Name} did not create {name}");
                 }
 
                 Thread.Sleep(50);
@@ -47,7 +53,7 @@ internal sealed class WireGuardGoPeer : IDisposable
 
             var keyFile = Path.Combine(Path.GetTempPath(), $"{ns.Name}-wg.key");
             File.WriteAllText(keyFile, privateKey + "\n");
-            var set = new List<string> { "wg", "set", Interface, "private-key", keyFile, "listen-port", listenPort.ToString() };
+            var set = new List<string> { "wg", "set", name, "private-key", keyFile, "listen-port", listenPort.ToString() };
             foreach (var (publicKey, endpoint, allowed) in peers)
             {
                 set.AddRange(["peer", publicKey, "allowed-ips", allowed]);
@@ -59,8 +65,8 @@ internal sealed class WireGuardGoPeer : IDisposable
 
             ns.Run([.. set]);
             File.Delete(keyFile);
-            Shell.Run("ip", "-n", ns.Name, "address", "add", address, "brd", "+", "dev", Interface);
-            Shell.Run("ip", "-n", ns.Name, "link", "set", Interface, "up");
+            Shell.Run("ip", "-n", ns.Name, "address", "add", address, "brd", "+", "dev", name);
+            Shell.Run("ip", "-n", ns.Name, "link", "set", name, "up");
             return peer;
         }
         catch

@@ -158,12 +158,16 @@ internal sealed class EngineWorld : IDisposable
     public List<Datagram> Traffic(Node from, Node to, int? type = null) =>
         [.. Network.Log.Where(d => d.From == from.Conn.Endpoint && d.To == to.Conn.Endpoint && (type is null || d.Type == type))];
 
+    /// <summary>Stops every engine; a stage that had to swallow an exception fails the test.</summary>
     public void Dispose()
     {
+        var errors = Nodes.Sum(node => node.Device.Statistics.InternalErrors);
         foreach (var node in Nodes)
         {
             node.Device.Dispose();
         }
+
+        Assert.Equal(0, errors);
     }
 
     private bool Idle() => Network.Drained && Nodes.TrueForAll(node => node.Tun.Drained && node.Device.TimersIdle);

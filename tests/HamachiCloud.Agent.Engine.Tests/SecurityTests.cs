@@ -216,6 +216,8 @@ public sealed class SecurityTests
         var stats = world.B.Device.Statistics;
         Assert.True(stats.MalformedDatagrams > 1000, $"malformed {stats.MalformedDatagrams}");
         Assert.True(stats.BadMacHandshakes > 1000, $"bad mac {stats.BadMacHandshakes}");
+        Assert.Equal(0, stats.InternalErrors); // every datagram was handled by a check, none by an exception
+        Assert.Equal(0, world.A.Device.Statistics.InternalErrors);
         Assert.True(growth < 256 * 1024, $"heap grew by {middle - before} and then {after - middle} bytes over bursts of 10,000");
 
         // Still working.

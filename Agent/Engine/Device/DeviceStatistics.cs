@@ -23,4 +23,10 @@ public sealed record DeviceStatistics
 
     /// <summary>Broadcast/multicast packets from the TUN dropped by the per-source rate cap.</summary>
     public long RateLimited { get; init; }
+
+    /// <summary>
+    /// Exceptions a stage caught to stay alive (the packet or timer action is lost). Always 0 unless
+    /// there is a bug; tests assert it.
+    /// </summary>
+    public long InternalErrors { get; init; }
 }

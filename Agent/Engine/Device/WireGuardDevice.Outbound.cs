@@ -48,7 +48,15 @@ public sealed partial class WireGuardDevice
             var now = _time.GetUtcNow();
             for (var i = 0; i < count; i++)
             {
-                RouteOutbound(packets[i].AsSpan(0, sizes[i]), now, send, limiter);
+                try
+                {
+                    RouteOutbound(packets[i].AsSpan(0, sizes[i]), now, send, limiter);
+                }
+                catch (Exception) when (!_stopping)
+                {
+                    // A bug must cost one packet, not the stage.
+                    Interlocked.Increment(ref _internalErrors);
+                }
                 if (send.ShouldFlush)
                 {
                     send.Flush();

@@ -33,6 +33,11 @@ public sealed partial class WireGuardDevice
                 {
                     return;
                 }
+                catch (Exception) when (!_stopping)
+                {
+                    // A bug must cost one timer action, not the stage; the next tick decides again.
+                    Interlocked.Increment(ref _internalErrors);
+                }
 
                 if (send.ShouldFlush)
                 {

@@ -54,6 +54,7 @@ public sealed partial class WireGuardDevice : IDisposable
     private long _noRoute;
     private long _cookieRepliesSent;
     private long _rateLimited;
+    private long _internalErrors;
     private long _tickRequests;
     private long _ticksDone;
     private long _outboundAllocatedBytes;
@@ -252,6 +253,7 @@ public sealed partial class WireGuardDevice : IDisposable
         NoRoute = Interlocked.Read(ref _noRoute),
         CookieRepliesSent = Interlocked.Read(ref _cookieRepliesSent),
         RateLimited = Interlocked.Read(ref _rateLimited),
+        InternalErrors = Interlocked.Read(ref _internalErrors),
     };
 
     /// <summary>True when the timer stage has handled every tick so far (tests wait for this after advancing a fake clock).</summary>

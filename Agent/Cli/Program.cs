@@ -1,2 +1,3 @@
-Console.Error.WriteLine("hamachi: not implemented yet");
-return 1;
+using HamachiCloud.Agent.Commands;
+
+return CommandLine.Run(args, Console.In, Console.Out, Console.Error);

@@ -111,19 +111,30 @@ public sealed class TransportSession : IDisposable
     /// IP header says the real length), then applies the replay window. False on a wrong index,
     /// expired session, bad tag, or replayed/too-old counter; the window moves only for authentic packets.
     /// </summary>
-    public bool TryOpen(ReadOnlySpan<byte> datagram, DateTimeOffset now, Span<byte> packet, out int written)
+    public bool TryOpen(ReadOnlySpan<byte> datagram, DateTimeOffset now, Span<byte> packet, out int written) =>
+        Open(datagram, now, packet, out written) == TransportOpenStatus.Opened;
+
+    /// <summary>
+    /// As <see cref="TryOpen"/>, saying why a message was refused: the tag is checked before the replay
+    /// window, so a tampered message never consumes its counter.
+    /// </summary>
+    public TransportOpenStatus Open(ReadOnlySpan<byte> datagram, DateTimeOffset now, Span<byte> packet, out int written)
     {
         written = 0;
-        if (!TransportHeader.TryParse(datagram, out var header) || header.ReceiverIndex != LocalIndex || IsExpired(now)
-            || header.Counter >= WireGuardLimits.RejectAfterMessages)
+        if (!TransportHeader.TryParse(datagram, out var header) || header.ReceiverIndex != LocalIndex)
         {
-            return false;
+            return TransportOpenStatus.Malformed;
+        }
+
+        if (IsExpired(now) || header.Counter >= WireGuardLimits.RejectAfterMessages)
+        {
+            return TransportOpenStatus.Expired;
         }
 
         var length = datagram.Length - TransportHeader.MinimumMessageSize;
         if (packet.Length < length)
         {
-            return false;
+            return TransportOpenStatus.Malformed;
         }
 
         Span<byte> nonce = stackalloc byte[WireGuardAead.NonceSize];
@@ -134,18 +145,18 @@ public sealed class TransportSession : IDisposable
         }
         catch (AuthenticationTagMismatchException)
         {
-            return false;
+            return TransportOpenStatus.DecryptionFailed;
         }
 
         if (!_replay.TryAccept(header.Counter))
         {
             packet[..length].Clear();
-            return false;
+            return TransportOpenStatus.Replayed;
         }
 
         _confirmed = true;
         written = length;
-        return true;
+        return TransportOpenStatus.Opened;
     }
 
     /// <inheritdoc />

@@ -24,6 +24,8 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SetupKey> SetupKeys => Set<SetupKey>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DeviceNetworkState> DeviceNetworkStates => Set<DeviceNetworkState>();
+    public DbSet<DeviceMapState> DeviceMapStates => Set<DeviceMapState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

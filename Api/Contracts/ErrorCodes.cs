@@ -28,5 +28,6 @@ public static class ErrorCodes
     public const string AddressPoolExhausted = "address_pool_exhausted";
     public const string Banned = "banned";
     public const string RateLimited = "rate_limited";
+    public const string InvalidSetupKey = "invalid_setup_key";
     public const string InternalError = "internal_error";
 }

@@ -24,4 +24,14 @@ public class Device
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
     public DateTimeOffset? KeyExpiresAt { get; set; }
+
+    /// <summary>
+    /// The SignalR connection of the device's control session while it is online (null: offline).
+    /// Kept through a drop without goodbye until the grace period ends, so peers are not told
+    /// "offline" for a short reconnect.
+    /// </summary>
+    public string? ConnectionId { get; set; }
+
+    /// <summary>Candidate endpoints ("ip:port", space separated): reported local ones plus the one the server observed.</summary>
+    public string Endpoints { get; set; } = "";
 }

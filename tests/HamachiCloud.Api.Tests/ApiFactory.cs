@@ -1,6 +1,7 @@
 using HamachiCloud.Migrations;
 using HamachiCloud.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -17,9 +18,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly string _directory;
     private readonly PostgresDatabase? _postgres;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly bool _ownsDirectory = true;
 
-    private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres, IReadOnlyDictionary<string, string>? settings)
+    private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres, IReadOnlyDictionary<string, string>? settings, bool ownsDirectory = true)
     {
+        _ownsDirectory = ownsDirectory;
         _settings = settings ?? new Dictionary<string, string>();
         _provider = provider;
         _connectionString = connectionString;
@@ -28,6 +31,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 
     public DatabaseProvider Provider => _provider;
+
+    /// <summary>
+    /// A second Api node of the same deployment: same database and key directory (so the same
+    /// server identity and token keys), its own settings (e.g. the same Redis). Dispose it before the first.
+    /// </summary>
+    public ApiFactory CreateSecondNode(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(_provider, _connectionString, _directory, null, settings ?? _settings, ownsDirectory: false);
 
     /// <param name="settings">Extra configuration keys, e.g. "Redis:Connection".</param>
     public static async Task<ApiFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string>? settings = null)
@@ -53,6 +63,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:AllowHttp", "true");
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestClientAddress>());
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -66,6 +77,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
+        }
+
+        if (!_ownsDirectory)
+        {
+            return;
         }
 
         try

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HamachiCloud.Api.Contracts.Accounts;
 using HamachiCloud.Api.Contracts.Bans;
 using HamachiCloud.Api.Contracts.Devices;
+using HamachiCloud.Api.Contracts.Enrolment;
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Api.Contracts.SetupKeys;
@@ -91,6 +92,10 @@ public sealed class HamachiClient
 
     public Task<DeviceDto> RenameDeviceAsync(Guid id, RenameDeviceRequest request, CancellationToken ct = default) =>
         SendAsync<DeviceDto>(HttpMethod.Put, $"api/v1/devices/{id}/name", request, ct);
+
+    /// <summary>Enrols a device: authorised by <see cref="EnrolRequest.SetupKey"/> or, without one, by the bearer token.</summary>
+    public Task<EnrolResponse> EnrolAsync(EnrolRequest request, CancellationToken ct = default) =>
+        SendAsync<EnrolResponse>(HttpMethod.Post, "api/v1/devices/enrol", request, ct);
 
     public Task DeleteDeviceAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, $"api/v1/devices/{id}", null, ct);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Devices;
+using HamachiCloud.Api.Contracts.Enrolment;
 
 namespace HamachiCloud.Api.Devices;
 
@@ -10,6 +11,10 @@ internal static class DeviceEndpoints
     {
         var read = api.MapGroup("/devices").WithTags("Devices").RequireAuthorization(AuthSchemes.ReadPolicy);
         var write = api.MapGroup("/devices").WithTags("Devices").RequireAuthorization(AuthSchemes.WritePolicy);
+        api.MapPost("/devices/enrol", (EnrolRequest body, HttpContext http, EnrolmentService s, CancellationToken ct) => s.EnrolAsync(http, body, ct))
+            .AllowAnonymous()
+            .WithTags("Devices")
+            .WithSummary("Enrol a device (setup key in the body, or a bearer token); returns its addresses and the server identity key");
         read.MapGet("/", (ClaimsPrincipal u, DeviceService s, CancellationToken ct) => s.ListMineAsync(u.UserId(), ct))
             .WithSummary("My devices");
         write.MapPut("/{id:guid}/name", (Guid id, RenameDeviceRequest body, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>

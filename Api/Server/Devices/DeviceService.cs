@@ -1,10 +1,11 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Devices;
+using HamachiCloud.Api.ControlPlane;
 
 namespace HamachiCloud.Api.Devices;
 
 /// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, delete.</summary>
-internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock)
+internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes)
 {
     /// <summary>Registers a device's public keys with the account and gives it its addresses.</summary>
     public async Task<Device> EnrolAsync(Guid userId, string name, string machineKeyHex, string nodeKeyHex, TimeSpan keyLifetime, CancellationToken ct)
@@ -41,6 +42,7 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
         db.Devices.Add(device);
         audit.Record(userId, "device.enrolled", "device", device.Id, $"{device.Name} {v4}");
         await db.SaveChangesAsync(ct);
+        changes.DeviceChanged(device.Id);
         return device;
     }
 
@@ -57,6 +59,7 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
         device.Name = request.Name.Trim();
         audit.Record(userId, "device.renamed", "device", device.Id, device.Name);
         await db.SaveChangesAsync(ct);
+        changes.DeviceChanged(device.Id);
         return ToDto(device);
     }
 
@@ -67,6 +70,8 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
         db.Devices.Remove(device);
         audit.Record(userId, "device.deleted", "device", device.Id, $"{device.Name} {device.VirtualIPv4}");
         await db.SaveChangesAsync(ct);
+        changes.AccountChanged(userId);
+        changes.DeviceRevoked(device.Id);
     }
 
     private async Task<Device> MineAsync(Guid userId, Guid id, CancellationToken ct) =>

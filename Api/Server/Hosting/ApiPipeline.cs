@@ -1,6 +1,7 @@
 using Hangfire;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Bans;
+using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
 using HamachiCloud.Api.Identity;
@@ -41,6 +42,9 @@ internal static class ApiPipeline
         api.MapDeviceEndpoints();
         api.MapSetupKeyEndpoints();
         api.MapBanEndpoints();
+
+        _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
+        app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub
 
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
             MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());

@@ -3,6 +3,7 @@ using Hangfire.PostgreSql;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Bans;
+using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
@@ -29,6 +30,7 @@ internal static class ApiServices
         Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
+        Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
@@ -54,7 +56,9 @@ internal static class ApiServices
         }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        var signalR = services.AddSignalR().AddMessagePackProtocol();
+        // Detailed hub errors (exception messages to the caller) only where no one else is listening.
+        var detailedErrors = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
+        var signalR = services.AddSignalR(o => o.EnableDetailedErrors = detailedErrors).AddMessagePackProtocol();
         if (!string.IsNullOrWhiteSpace(redis.Connection))
         {
             signalR.AddStackExchangeRedis(redis.Connection, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("hamachi"));
@@ -86,6 +90,15 @@ internal static class ApiServices
         services.AddScoped<AddressAllocator>();
         services.AddScoped<SetupKeyService>();
         services.AddScoped<MaintenanceJobs>();
+        services.AddScoped<EnrolmentService>();
+
+        // Control plane: identity key, change queue + tick, map publisher, hub commands.
+        services.AddSingleton(_ => ServerIdentity.Load(identity.KeyDirectory));
+        services.AddSingleton<MapChangeQueue>();
+        services.AddSingleton<MapUpdateBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
+        services.AddScoped<MapPublisher>();
+        services.AddScoped<AgentCommands>();
     }
 
     private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)

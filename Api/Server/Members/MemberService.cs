@@ -1,6 +1,7 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
+using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Networks;
 using Microsoft.AspNetCore.Identity;
 
@@ -8,7 +9,7 @@ namespace HamachiCloud.Api.Members;
 
 /// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
 internal sealed class MemberService(
-    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher)
+    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes)
 {
     /// <summary>
     /// Joins, retrying when another change of the same network's members won the race (the
@@ -99,6 +100,8 @@ internal sealed class MemberService(
 
         audit.Record(userId, status == MemberStatus.Pending ? "member.requested" : "member.joined", "network", network.Id);
         await db.SaveChangesAsync(ct);
+        changes.NetworkChanged(network.Id);
+        changes.AccountChanged(userId);
         return await networks.ToDtoAsync(network, userId, ct);
     }
 
@@ -115,6 +118,8 @@ internal sealed class MemberService(
         db.Memberships.Remove(me);
         audit.Record(userId, "member.left", "network", network.Id);
         await db.SaveChangesAsync(ct);
+        changes.NetworkChanged(network.Id);
+        changes.AccountChanged(userId);
     }
 
     /// <summary>Active members for everyone; managers also see pending, rejected and evicted rows.</summary>
@@ -221,6 +226,8 @@ internal sealed class MemberService(
         target.UpdatedAt = clock.GetUtcNow();
         audit.Record(actor, action, "network", network.Id, $"member {target.UserId}");
         await db.SaveChangesAsync(ct);
+        changes.NetworkChanged(network.Id);
+        changes.AccountChanged(target.UserId);
         var name = await db.Users.Where(u => u.Id == target.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return ToDto(target, name);
     }

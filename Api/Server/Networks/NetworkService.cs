@@ -1,11 +1,12 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Networks;
+using HamachiCloud.Api.ControlPlane;
 using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.Networks;
 
 /// <summary>Creating, reading, changing and deleting networks. Every rule is checked here.</summary>
-internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher)
+internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes)
 {
     public async Task<NetworkDto> CreateAsync(Guid userId, CreateNetworkRequest request, CancellationToken ct)
     {
@@ -50,6 +51,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         });
         audit.Record(userId, "network.created", "network", network.Id, $"{network.NetworkId} {network.Type}");
         await db.SaveChangesAsync(ct);
+        changes.AccountChanged(userId);
         return await GetAsync(userId, network.Id, ct);
     }
 
@@ -92,29 +94,29 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
 
         var network = await LoadAsync(id, ct);
         Access.RequireManager(network, userId);
-        var changes = new List<string>();
+        var changed = new List<string>();
         if (request.Name is not null)
         {
             network.Name = request.Name.Trim();
-            changes.Add("name");
+            changed.Add("name");
         }
 
         if (request.Password is not null)
         {
             network.PasswordHash = request.Password.Length == 0 ? null : hasher.HashPassword(network, request.Password);
-            changes.Add(request.Password.Length == 0 ? "password removed" : "password");
+            changed.Add(request.Password.Length == 0 ? "password removed" : "password");
         }
 
         if (request.JoinPolicy is { } policy)
         {
             network.JoinPolicy = policy;
-            changes.Add($"joinPolicy={policy}");
+            changed.Add($"joinPolicy={policy}");
         }
 
         if (request.Locked is { } locked)
         {
             network.IsLocked = locked;
-            changes.Add(locked ? "locked" : "unlocked");
+            changed.Add(locked ? "locked" : "unlocked");
         }
 
         if (network.JoinPolicy == JoinPolicy.Password && network.PasswordHash is null)
@@ -122,8 +124,9 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed, "password: is required by the password join policy");
         }
 
-        audit.Record(userId, "network.updated", "network", network.Id, string.Join(", ", changes));
+        audit.Record(userId, "network.updated", "network", network.Id, string.Join(", ", changed));
         await db.SaveChangesAsync(ct);
+        changes.NetworkChanged(network.Id);
         return await ToDtoAsync(network, userId, ct);
     }
 
@@ -136,9 +139,14 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             throw new ApiProblemException(403, ErrorCodes.NotOwner, "only the owner can delete a network");
         }
 
+        var memberIds = network.Memberships.Select(m => m.UserId).ToList();
         db.Networks.Remove(network);
         audit.Record(userId, "network.deleted", "network", network.Id, network.NetworkId);
         await db.SaveChangesAsync(ct);
+        foreach (var member in memberIds)
+        {
+            changes.AccountChanged(member);
+        }
     }
 
     internal async Task<Network> LoadAsync(Guid id, CancellationToken ct) =>

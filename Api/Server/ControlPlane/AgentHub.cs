@@ -1,0 +1,204 @@
+using System.Security.Cryptography;
+using HamachiCloud.Api.Bans;
+using HamachiCloud.Protocol.Control;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>
+/// The agents' control channel at <see cref="ControlProtocol.HubPath"/>. Each connection logs in
+/// first: <see cref="Hello"/> (version, the server proves its identity by signing the agent's
+/// nonce), then <see cref="Login"/> (the agent signs the server's nonce with its machine key).
+/// Any other call before login, or a second hello/login, is refused and the connection aborted;
+/// a refused hello/login is answered with its reason and the connection is closed a moment later.
+/// After login: commands (same rules as REST), discovery reports, map requests and goodbye.
+/// </summary>
+internal sealed class AgentHub(
+    HamachiDbContext db,
+    ServerIdentity identity,
+    BanList bans,
+    MapChangeQueue changes,
+    MapPublisher maps,
+    AgentCommands commands,
+    IOptions<ControlPlaneOptions> options,
+    TimeProvider clock,
+    ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
+{
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
+
+    private AgentSession Session
+    {
+        get
+        {
+            if (Context.Items.TryGetValue(typeof(AgentSession), out var value) && value is AgentSession session)
+            {
+                return session;
+            }
+
+            var created = new AgentSession();
+            Context.Items[typeof(AgentSession)] = created;
+            return created;
+        }
+    }
+
+    public Task<HelloResponse> Hello(HelloRequest request)
+    {
+        var session = Session;
+        if (session.Stage != AgentStage.New || request?.AgentNonce is not { Length: ControlProtocol.NonceSize } || request.ProtocolVersions is null)
+        {
+            throw Abort(session, "hello out of order or malformed");
+        }
+
+        var version = request.ProtocolVersions.Where(v => ControlProtocol.SupportedVersions.Contains(v)).DefaultIfEmpty(0).Max();
+        if (version == 0)
+        {
+            Refuse(session);
+            return Task.FromResult(new HelloResponse(0, [], [],
+                $"the server speaks protocol versions {string.Join(", ", ControlProtocol.SupportedVersions)}; update the agent",
+                LoginErrors.UnsupportedVersion));
+        }
+
+        session.Stage = AgentStage.Hello;
+        session.Version = version;
+        session.DeviceId = request.DeviceId;
+        session.AgentNonce = request.AgentNonce.ToArray();
+        session.ServerNonce = RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize);
+        var proof = LoginTranscript.ServerProof(version, request.DeviceId, session.AgentNonce, session.ServerNonce);
+        return Task.FromResult(new HelloResponse(version, session.ServerNonce, identity.Sign(proof)));
+    }
+
+    public async Task<LoginResponse> Login(LoginRequest request)
+    {
+        var session = Session;
+        if (session.Stage != AgentStage.Hello)
+        {
+            throw Abort(session, "login out of order");
+        }
+
+        var ct = Context.ConnectionAborted;
+        var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
+        var ban = await bans.FindAsync(remote, ct);
+        var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == session.DeviceId, ct);
+        var now = clock.GetUtcNow();
+        var refusal = LoginDecision.Decide(ban?.Reason, device, session.Version, session.DeviceId, session.AgentNonce, session.ServerNonce,
+            request?.MachineSignature, now);
+        if (refusal is { } r)
+        {
+            log.LogWarning("control login refused for device {DeviceId} from {Remote}: {Code}", session.DeviceId, remote, r.Code);
+            Refuse(session);
+            return new LoginResponse(false, r.Code, r.Reason);
+        }
+
+        device!.ConnectionId = Context.ConnectionId;
+        device.LastSeenAt = now;
+        await db.SaveChangesAsync(ct);
+        session.Stage = AgentStage.LoggedIn;
+        session.UserId = device.UserId;
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroups.Device(device.Id), ct);
+        var map = await maps.FullMapAsync(device.Id, device.UserId, ct);
+        foreach (var network in ControlJson.Deserialize<NetworkMap>(map.Payload).Networks)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroups.Network(network.Id), ct);
+        }
+
+        await Clients.Caller.NetworkMap(map);
+        changes.DeviceChanged(device.Id); // peers see it online at the next tick
+        log.LogInformation("device {DeviceId} logged in from {Remote}", device.Id, remote);
+        return new LoginResponse(true);
+    }
+
+    public async Task ReportDiscovery(DiscoveryReport report)
+    {
+        var session = RequireLogin();
+        var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
+        var endpoints = DiscoveryEndpoints.From(report, remote);
+        var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == session.DeviceId, Context.ConnectionAborted);
+        if (device is not null && device.Endpoints != endpoints)
+        {
+            device.Endpoints = endpoints;
+            await db.SaveChangesAsync(Context.ConnectionAborted);
+            changes.DeviceChanged(device.Id);
+        }
+    }
+
+    public async Task RequestNetworkMap()
+    {
+        var session = RequireLogin();
+        await Clients.Caller.NetworkMap(await maps.FullMapAsync(session.DeviceId, session.UserId, Context.ConnectionAborted));
+    }
+
+    public Task<CommandResult> CreateNetwork(string name, NetworkType type, string? password) =>
+        commands.CreateNetworkAsync(RequireLogin().UserId, name, type, password, Context.ConnectionAborted);
+
+    public Task<CommandResult> JoinNetwork(string networkId, string? password) =>
+        commands.JoinNetworkAsync(RequireLogin().UserId, networkId, password, Context.ConnectionAborted);
+
+    public Task<CommandResult> LeaveNetwork(string networkId) =>
+        commands.LeaveNetworkAsync(RequireLogin().UserId, networkId, Context.ConnectionAborted);
+
+    public Task<CommandResult> SetOnline(string networkId, bool online)
+    {
+        var session = RequireLogin();
+        return commands.SetOnlineAsync(session.UserId, session.DeviceId, networkId, online, Context.ConnectionAborted);
+    }
+
+    public Task<CommandResult> SetNickname(string nickname) =>
+        commands.SetNicknameAsync(RequireLogin().UserId, nickname, Context.ConnectionAborted);
+
+    public async Task Goodbye()
+    {
+        var session = RequireLogin();
+        session.Stage = AgentStage.Closed;
+        await MarkOfflineAsync(session.DeviceId);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        var session = Session;
+        session.AbortTimer?.Dispose();
+        if (session.Stage == AgentStage.LoggedIn)
+        {
+            // No goodbye: peers verify the device themselves; it goes offline after the grace period unless it returns.
+            changes.ConnectionLost(session.DeviceId, Context.ConnectionId, clock.GetUtcNow().AddSeconds(options.Value.OfflineGraceSeconds));
+            log.LogInformation("device {DeviceId} lost without goodbye: {Error}", session.DeviceId, exception?.Message ?? "closed");
+        }
+
+        session.Stage = AgentStage.Closed;
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task MarkOfflineAsync(Guid deviceId)
+    {
+        var connection = Context.ConnectionId;
+        var updated = await db.Devices.Where(d => d.Id == deviceId && d.ConnectionId == connection)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ConnectionId, (string?)null), CancellationToken.None);
+        if (updated > 0)
+        {
+            changes.DeviceChanged(deviceId);
+        }
+    }
+
+    private AgentSession RequireLogin()
+    {
+        var session = Session;
+        return session.Stage == AgentStage.LoggedIn ? session : throw Abort(session, "call before login");
+    }
+
+    private HubException Abort(AgentSession session, string why)
+    {
+        log.LogWarning("control connection {ConnectionId} aborted: {Why} (stage {Stage})", Context.ConnectionId, why, session.Stage);
+        session.Stage = AgentStage.Refused;
+        Context.Abort();
+        return new HubException($"{LoginErrors.OutOfOrder}: {why}; the connection is closed");
+    }
+
+    /// <summary>The answer is delivered, then the connection closes.</summary>
+    private void Refuse(AgentSession session)
+    {
+        session.Stage = AgentStage.Refused;
+        var context = Context;
+        session.AbortTimer = clock.CreateTimer(static c => ((HubCallerContext)c!).Abort(), context, RefusalLinger, Timeout.InfiniteTimeSpan);
+    }
+}

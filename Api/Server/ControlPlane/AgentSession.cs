@@ -1,0 +1,18 @@
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>
+/// The login state of one control connection (kept in the connection's Items): New → Hello →
+/// LoggedIn, or Refused / Closed. Not thread-safe; SignalR runs one invocation per connection at a time.
+/// </summary>
+internal sealed class AgentSession
+{
+    public AgentStage Stage { get; set; } = AgentStage.New;
+    public int Version { get; set; }
+    public Guid DeviceId { get; set; }
+    public Guid UserId { get; set; }
+    public byte[] AgentNonce { get; set; } = [];
+    public byte[] ServerNonce { get; set; } = [];
+
+    /// <summary>Closes a refused connection shortly after the refusal was delivered.</summary>
+    public ITimer? AbortTimer { get; set; }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>Section <c>ControlPlane</c>: the agent hub, map batching, presence and enrolment.</summary>
+public sealed class ControlPlaneOptions
+{
+    public const string Section = "ControlPlane";
+
+    /// <summary>How often collected changes become map updates (one message per affected device per tick).</summary>
+    public int BatchIntervalMilliseconds { get; set; } = 150;
+
+    /// <summary>How long a device that dropped without goodbye stays online for its peers (they verify it meanwhile).</summary>
+    public int OfflineGraceSeconds { get; set; } = 60;
+
+    /// <summary>Lifetime of an enrolled device's keys; after it, login is refused with key_expired.</summary>
+    public int DeviceKeyLifetimeDays { get; set; } = 180;
+
+    internal sealed class Validator : IValidateOptions<ControlPlaneOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ControlPlaneOptions o)
+        {
+            var failures = new List<string>();
+            if (o.BatchIntervalMilliseconds is < 10 or > 3_600_000)
+            {
+                failures.Add($"{Section}:BatchIntervalMilliseconds must be 10..3600000");
+            }
+
+            if (o.OfflineGraceSeconds is < 1 or > 3600)
+            {
+                failures.Add($"{Section}:OfflineGraceSeconds must be 1..3600");
+            }
+
+            if (o.DeviceKeyLifetimeDays is < 1 or > 3650)
+            {
+                failures.Add($"{Section}:DeviceKeyLifetimeDays must be 1..3650");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>Reads a <see cref="MapSnapshot"/> for the given accounts: their active networks, those networks' active members and all their devices.</summary>
+internal static class MapSnapshotLoader
+{
+    public static async Task<MapSnapshot> LoadAsync(HamachiDbContext db, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        var users = userIds.ToList();
+        var networkIds = await db.Memberships
+            .Where(m => users.Contains(m.UserId) && m.Status == MemberStatus.Active)
+            .Select(m => m.NetworkId)
+            .Distinct()
+            .ToListAsync(ct);
+        var networks = await db.Networks
+            .Where(n => networkIds.Contains(n.Id))
+            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type })
+            .ToListAsync(ct);
+        var members = await db.Memberships
+            .Where(m => networkIds.Contains(m.NetworkId) && m.Status == MemberStatus.Active)
+            .Select(m => new { m.NetworkId, m.UserId, m.Nickname, m.User!.DisplayName, m.Role, m.HubRole, m.Status })
+            .ToListAsync(ct);
+        var memberUsers = members.Select(m => m.UserId).Concat(users).Distinct().ToList();
+        var devices = await db.Devices.AsNoTracking().Where(d => memberUsers.Contains(d.UserId)).ToListAsync(ct);
+        var deviceIds = devices.Select(d => d.Id).ToList();
+        var offline = (await db.DeviceNetworkStates
+                .Where(s => deviceIds.Contains(s.DeviceId) && !s.Online)
+                .Select(s => new { s.DeviceId, s.NetworkId })
+                .ToListAsync(ct))
+            .ToLookup(s => s.DeviceId, s => s.NetworkId);
+
+        var byNetwork = members.ToLookup(m => m.NetworkId);
+        return new MapSnapshot(
+            networks.Select(n => new MapSnapshot.Net(n.Id, n.NetworkId, n.Name, n.Type,
+                byNetwork[n.Id].Select(m => new MapSnapshot.Member(
+                    m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status)).ToList())).ToList(),
+            devices.Select(d => new MapSnapshot.Dev(
+                d.Id, d.UserId, d.Name, ToBase64(d.NodeKey), d.VirtualIPv4, d.VirtualIPv6, d.ConnectionId is not null,
+                d.Endpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries), offline[d.Id].ToHashSet())).ToList());
+    }
+
+    private static string ToBase64(string hex) => Convert.ToBase64String(Convert.FromHexString(hex));
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>
+/// The tick: every <see cref="ControlPlaneOptions.BatchIntervalMilliseconds"/> (a TimeProvider
+/// timer) it drains <see cref="MapChangeQueue"/> and lets <see cref="MapPublisher"/> send one
+/// update per affected device, so N members joining in one tick cost O(N) messages per tick,
+/// not O(N²). A failing tick is logged and the loop goes on.
+/// </summary>
+internal sealed class MapUpdateBatcher(
+    MapChangeQueue queue,
+    IServiceScopeFactory scopes,
+    IOptions<ControlPlaneOptions> options,
+    TimeProvider clock,
+    ILogger<MapUpdateBatcher> log) : BackgroundService, IDisposable
+{
+    private readonly SemaphoreSlim _flush = new(1, 1);
+
+    /// <summary>One tick now (the loop calls it; tests call it to control batching). Returns the messages sent.</summary>
+    public async Task<int> FlushAsync(CancellationToken ct)
+    {
+        await _flush.WaitAsync(ct);
+        try
+        {
+            var batch = queue.Drain(clock.GetUtcNow());
+            if (batch.IsEmpty)
+            {
+                return 0;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<MapPublisher>().PublishAsync(batch, ct);
+        }
+        finally
+        {
+            _flush.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _flush.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.BatchIntervalMilliseconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlushAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "network map tick failed; the next tick goes on");
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using HamachiCloud.Protocol.Control;
+
+namespace HamachiCloud.Api.ControlPlane;
+
+/// <summary>
+/// Pure: decides what one device sees — its networks, their members and the peers it may reach —
+/// from a <see cref="MapSnapshot"/>. Only active memberships count. Reachability by network type:
+/// mesh, every member device; hub-and-spoke, spokes reach hubs and hubs reach everyone; gateway,
+/// members reach the gateway (the devices of hub members, by default the owner) and the gateway
+/// reaches everyone, while plain members do not see each other (not even in the member list).
+/// A device that went offline in a network neither reaches nor is reached through it. The
+/// account's own other devices are peers like any other member device.
+/// </summary>
+internal static class NetworkMapBuilder
+{
+    public static NetworkMap Build(MapSnapshot snapshot, Guid deviceId, long version, string overlayPrefixV4, DateTimeOffset now)
+    {
+        var self = snapshot.Devices.FirstOrDefault(d => d.Id == deviceId)
+            ?? throw new ArgumentException($"device {deviceId} is not in the snapshot", nameof(deviceId));
+        var byUser = snapshot.Devices.OrderBy(d => d.Id).ToLookup(d => d.UserId);
+        var networks = new List<NetworkInfo>();
+        var peers = new SortedDictionary<Guid, (MapSnapshot.Dev Device, List<Guid> Via)>();
+
+        foreach (var network in snapshot.Networks.OrderBy(n => n.Id))
+        {
+            var me = network.Members.FirstOrDefault(m => m.UserId == self.UserId && m.Status == MemberStatus.Active);
+            if (me is null)
+            {
+                continue;
+            }
+
+            var selfOnline = !self.OfflineIn.Contains(network.Id);
+            var members = new List<MemberInfo>();
+            foreach (var member in network.Members.Where(m => m.Status == MemberStatus.Active).OrderBy(m => m.UserId))
+            {
+                var reachable = MayReach(network.Type, me, member);
+                if (network.Type == NetworkType.Gateway && !reachable && member.UserId != self.UserId)
+                {
+                    continue; // gateway members do not see each other
+                }
+
+                foreach (var device in byUser[member.UserId])
+                {
+                    var inNetwork = !device.OfflineIn.Contains(network.Id);
+                    members.Add(new MemberInfo(device.Id, member.UserId, member.Nickname, device.Name, member.Role, member.HubRole,
+                        device.IPv4.ToString(), device.Connected && inNetwork));
+                    if (device.Id != self.Id && selfOnline && inNetwork && reachable)
+                    {
+                        if (!peers.TryGetValue(device.Id, out var peer))
+                        {
+                            peer = (device, []);
+                            peers.Add(device.Id, peer);
+                        }
+
+                        peer.Via.Add(network.Id);
+                    }
+                }
+            }
+
+            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members));
+        }
+
+        var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via)).ToList();
+        return new NetworkMap(version, self.Id, now, now + ControlProtocol.MapLifetime, self.IPv4.ToString(), self.IPv6.ToString(),
+            overlayPrefixV4, networks, peerInfos);
+    }
+
+    /// <summary>Whether <paramref name="self"/>'s devices may reach <paramref name="peer"/>'s devices in a network of this type.</summary>
+    public static bool MayReach(NetworkType type, MapSnapshot.Member self, MapSnapshot.Member peer) => type switch
+    {
+        NetworkType.Mesh => true,
+        NetworkType.HubAndSpoke or NetworkType.Gateway => self.HubRole == HubRole.Hub || peer.HubRole == HubRole.Hub,
+        _ => false, // deny on anything unexpected
+    };
+
+    private static PeerInfo ToPeer(MapSnapshot.Dev d, List<Guid> via) =>
+        new(d.Id, d.Name, d.NodeKey, d.IPv4.ToString(), d.IPv6.ToString(), [$"{d.IPv4}/32", $"{d.IPv6}/128"], d.Endpoints, d.Connected, via);
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using HamachiCloud.Api.ControlPlane;
+using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
+
+namespace HamachiCloud.Api.Tests;
+
+/// <summary>The pure map builder and diff: visibility by network type, presence, go-offline, statuses, deltas.</summary>
+public sealed class NetworkMapBuilderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Net1 = Guid.Parse("00000000-0000-0000-0000-0000000000a1");
+    private static readonly Guid Net2 = Guid.Parse("00000000-0000-0000-0000-0000000000a2");
+    private static readonly Guid Owner = Guid.Parse("00000000-0000-0000-0000-000000000001");
+    private static readonly Guid Bob = Guid.Parse("00000000-0000-0000-0000-000000000002");
+    private static readonly Guid Carol = Guid.Parse("00000000-0000-0000-0000-000000000003");
+    private static readonly Guid Dave = Guid.Parse("00000000-0000-0000-0000-000000000004");
+
+    private static int _nextAddress = 1;
+
+    [Fact]
+    public void Mesh_every_member_device_is_a_peer_with_its_host_routes()
+    {
+        var (o, b, c) = (Dev(Owner), Dev(Bob, connected: false), Dev(Carol));
+        var s = Snapshot([Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol))], o, b, c);
+
+        var map = NetworkMapBuilder.Build(s, o.Id, 7, "100.64.0.0/10", Now);
+
+        Assert.Equal(7, map.Version);
+        Assert.Equal((o.IPv4.ToString(), o.IPv6.ToString(), "100.64.0.0/10"), (map.SelfIPv4, map.SelfIPv6, map.OverlayPrefixV4));
+        Assert.Equal(Now + ControlProtocol.MapLifetime, map.ExpiresAt);
+        Assert.Equal(Ids(b, c), map.Peers.Select(p => p.DeviceId).Order());
+        var bob = map.Peers.Single(p => p.DeviceId == b.Id);
+        Assert.Equal([$"{b.IPv4}/32", $"{b.IPv6}/128"], bob.AllowedIps);
+        Assert.Equal(b.NodeKey, bob.NodeKey);
+        Assert.Equal(b.Endpoints, bob.Endpoints);
+        Assert.False(bob.Online); // offline peers stay in the map, marked offline
+        Assert.True(map.Peers.Single(p => p.DeviceId == c.Id).Online);
+        Assert.Equal([Net1], bob.NetworkIds);
+        var network = Assert.Single(map.Networks);
+        Assert.Equal(3, network.Members.Count);
+        Assert.False(network.Members.Single(m => m.DeviceId == b.Id).Online);
+    }
+
+    [Fact]
+    public void Hub_and_spoke_spokes_reach_hubs_only_and_hubs_reach_everyone()
+    {
+        var (hub, s1, s2, hub2) = (Dev(Owner), Dev(Bob), Dev(Carol), Dev(Dave));
+        var s = Snapshot([Net(Net1, NetworkType.HubAndSpoke, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol), Member(Dave, HubRole.Hub))], hub, s1, s2, hub2);
+
+        Assert.Equal(Ids(s1, s2, hub2), Peers(s, hub));
+        Assert.Equal(Ids(hub, hub2), Peers(s, s1));
+        Assert.Equal(Ids(hub, hub2), Peers(s, s2));
+        Assert.Equal(Ids(hub, s1, s2), Peers(s, hub2));
+
+        // Spokes still see every member listed (Hamachi lists them), just no tunnel.
+        Assert.Equal(4, NetworkMapBuilder.Build(s, s1.Id, 1, "100.64.0.0/10", Now).Networks.Single().Members.Count);
+    }
+
+    [Fact]
+    public void Gateway_members_reach_the_gateway_only_and_do_not_see_each_other()
+    {
+        var (gw, m1, m2) = (Dev(Owner), Dev(Bob), Dev(Carol));
+        var s = Snapshot([Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol))], gw, m1, m2);
+
+        Assert.Equal(Ids(m1, m2), Peers(s, gw));
+        Assert.Equal(Ids(gw), Peers(s, m1));
+        var members = NetworkMapBuilder.Build(s, m1.Id, 1, "100.64.0.0/10", Now).Networks.Single().Members.Select(m => m.DeviceId).Order();
+        Assert.Equal(Ids(gw, m1), members);
+        Assert.Equal(3, NetworkMapBuilder.Build(s, gw.Id, 1, "100.64.0.0/10", Now).Networks.Single().Members.Count);
+    }
+
+    [Fact]
+    public void Own_other_devices_are_peers_in_a_mesh_but_not_between_spokes()
+    {
+        var (laptop, desktop, o) = (Dev(Bob), Dev(Bob), Dev(Owner));
+        var mesh = Snapshot([Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob))], laptop, desktop, o);
+        Assert.Equal(Ids(desktop, o), Peers(mesh, laptop));
+
+        var spokes = Snapshot([Net(Net1, NetworkType.HubAndSpoke, Member(Owner, HubRole.Hub), Member(Bob))], laptop, desktop, o);
+        Assert.Equal(Ids(o), Peers(spokes, laptop));
+    }
+
+    [Theory]
+    [InlineData(MemberStatus.Pending)]
+    [InlineData(MemberStatus.Evicted)]
+    [InlineData(MemberStatus.Rejected)]
+    public void Members_that_are_not_active_are_neither_peers_nor_listed(MemberStatus status)
+    {
+        var (o, b) = (Dev(Owner), Dev(Bob));
+        var s = Snapshot([Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob) with { Status = status })], o, b);
+
+        var map = NetworkMapBuilder.Build(s, o.Id, 1, "100.64.0.0/10", Now);
+        Assert.Empty(map.Peers);
+        Assert.Equal([o.Id], map.Networks.Single().Members.Select(m => m.DeviceId));
+
+        // And the inactive member's own device has no network at all.
+        var theirs = NetworkMapBuilder.Build(s, b.Id, 1, "100.64.0.0/10", Now);
+        Assert.Empty(theirs.Networks);
+        Assert.Empty(theirs.Peers);
+    }
+
+    [Fact]
+    public void Go_offline_in_one_network_removes_only_that_networks_tunnels()
+    {
+        var o = Dev(Owner, offlineIn: [Net1]);
+        var (b, c) = (Dev(Bob), Dev(Carol));
+        var s = Snapshot(
+            [Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob)), Net(Net2, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Carol))],
+            o, b, c);
+
+        var mine = NetworkMapBuilder.Build(s, o.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal(Ids(c), mine.Peers.Select(p => p.DeviceId));
+        Assert.False(mine.Networks.Single(n => n.Id == Net1).Online);
+        Assert.True(mine.Networks.Single(n => n.Id == Net2).Online);
+
+        Assert.Empty(Peers(s, b)); // Bob only shares Net1 with the owner, who is offline there
+        Assert.False(NetworkMapBuilder.Build(s, b.Id, 1, "100.64.0.0/10", Now).Networks.Single().Members.Single(m => m.DeviceId == o.Id).Online);
+        Assert.Equal(Ids(o), Peers(s, c));
+    }
+
+    [Fact]
+    public void A_peer_shared_through_two_networks_appears_once_with_both()
+    {
+        var (o, b) = (Dev(Owner), Dev(Bob));
+        var s = Snapshot(
+            [Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob)), Net(Net2, NetworkType.HubAndSpoke, Member(Owner, HubRole.Hub), Member(Bob))],
+            o, b);
+        var peer = Assert.Single(NetworkMapBuilder.Build(s, b.Id, 1, "100.64.0.0/10", Now).Peers);
+        Assert.Equal([Net1, Net2], peer.NetworkIds);
+    }
+
+    [Fact]
+    public void A_device_without_networks_gets_an_empty_map()
+    {
+        var lone = Dev(Dave);
+        var map = NetworkMapBuilder.Build(Snapshot([], lone), lone.Id, 1, "100.64.0.0/10", Now);
+        Assert.Empty(map.Networks);
+        Assert.Empty(map.Peers);
+        Assert.Throws<ArgumentException>(() => NetworkMapBuilder.Build(Snapshot([], lone), Guid.NewGuid(), 1, "x", Now));
+    }
+
+    [Fact]
+    public void Diff_carries_exactly_the_changes_and_applying_it_gives_the_new_map()
+    {
+        var (o, b, c) = (Dev(Owner), Dev(Bob, connected: false), Dev(Carol));
+        var before = Snapshot([Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol))], o, b, c);
+        var after = Snapshot([Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob))], o, b with { Connected = true }, c);
+        var v1 = NetworkMapBuilder.Build(before, o.Id, 1, "100.64.0.0/10", Now);
+        var v2 = NetworkMapBuilder.Build(after, o.Id, 2, "100.64.0.0/10", Now.AddSeconds(1));
+
+        var delta = NetworkMapDiff.Diff(v1, v2)!;
+        Assert.Equal((1L, 2L), (delta.FromVersion, delta.ToVersion));
+        Assert.Equal([b.Id], delta.UpsertedPeers.Select(p => p.DeviceId));
+        Assert.True(delta.UpsertedPeers.Single().Online);
+        Assert.Equal([c.Id], delta.RemovedPeers);
+        Assert.Equal([Net1], delta.UpsertedNetworks.Select(n => n.Id));
+        Assert.Empty(delta.RemovedNetworks);
+        Assert.Equal(ControlJson.Serialize(v2), ControlJson.Serialize(NetworkMapDiff.Apply(v1, delta)));
+
+        var same = NetworkMapDiff.Diff(v2, NetworkMapBuilder.Build(after, o.Id, 3, "100.64.0.0/10", Now.AddSeconds(2)))!;
+        Assert.True(NetworkMapDiff.IsEmpty(same));
+        Assert.Null(NetworkMapDiff.Diff(v2, v2 with { SelfIPv4 = "100.64.9.9" }));
+    }
+
+    private static List<Guid> Peers(MapSnapshot s, MapSnapshot.Dev d) =>
+        NetworkMapBuilder.Build(s, d.Id, 1, "100.64.0.0/10", Now).Peers.Select(p => p.DeviceId).Order().ToList();
+
+    private static List<Guid> Ids(params MapSnapshot.Dev[] devices) => devices.Select(d => d.Id).Order().ToList();
+
+    private static MapSnapshot Snapshot(MapSnapshot.Net[] networks, params MapSnapshot.Dev[] devices) => new(networks, devices);
+
+    private static MapSnapshot.Net Net(Guid id, NetworkType type, params MapSnapshot.Member[] members) =>
+        new(id, "123-456-789", "net " + id.ToString()[^2..], type, members);
+
+    private static MapSnapshot.Member Member(Guid user, HubRole hub = HubRole.Spoke) =>
+        new(user, "nick " + user.ToString()[^1..], user == Owner ? MemberRole.Owner : MemberRole.Member, hub, MemberStatus.Active);
+
+    private static MapSnapshot.Dev Dev(Guid user, bool connected = true, Guid[]? offlineIn = null)
+    {
+        var n = Interlocked.Increment(ref _nextAddress);
+        var v4 = IPAddress.Parse($"100.64.{n / 250}.{n % 250 + 1}");
+        return new MapSnapshot.Dev(Guid.NewGuid(), user, "dev" + n, Convert.ToBase64String(new byte[32]), v4,
+            IPAddress.Parse($"fd48:616d:6163::{n:x}"), connected, [$"192.0.2.{n % 250 + 1}:41641"], (offlineIn ?? []).ToHashSet());
+    }
+}

@@ -12,7 +12,7 @@ public class PeerReconcilerTests
     [Fact]
     public void Online_peers_get_a_tunnel_with_first_usable_endpoint_allowed_ips_and_keepalive_offline_ones_none()
     {
-        var map = Maps.Map(1, Maps.Peer(1, true, "bogus", "198.18.0.1:41641", "198.18.0.9:1"), Maps.Peer(2, false, "198.18.0.2:41641"));
+        var map = Maps.Map(1, Maps.Peer(1, true, "bogus", "127.0.0.1:41641", "0.0.0.0:5", "198.18.0.1:41641", "198.18.0.9:1"), Maps.Peer(2, false, "198.18.0.2:41641"));
 
         var plan = PeerReconciler.Reconcile(Applied(), map);
 

@@ -7,7 +7,7 @@ namespace HamachiCloud.Agent.Engine.Control;
 
 /// <summary>
 /// Turns a network map into data-plane operations: every online peer gets a tunnel (its first
-/// candidate endpoint, its allowed IPs, persistent keepalive), offline and vanished peers lose
+/// usable candidate endpoint, its allowed IPs, persistent keepalive), offline and vanished peers lose
 /// theirs. Pure: the daemon performs the returned plan on its <see cref="Device.WireGuardDevice"/>.
 /// A peer whose config is unchanged is not touched (re-adding would drop its sessions).
 /// </summary>
@@ -76,7 +76,9 @@ public static class PeerReconciler
         IPEndPoint? endpoint = null;
         foreach (var text in peer.Endpoints ?? [])
         {
-            if (IPEndPoint.TryParse(text, out var parsed) && parsed.Port != 0)
+            // The first usable candidate: a server behind a local proxy observes 127.0.0.1, which is no peer's address.
+            if (IPEndPoint.TryParse(text, out var parsed) && parsed.Port != 0 && !IPAddress.IsLoopback(parsed.Address)
+                && !parsed.Address.Equals(IPAddress.Any) && !parsed.Address.Equals(IPAddress.IPv6Any))
             {
                 endpoint = parsed;
                 break;

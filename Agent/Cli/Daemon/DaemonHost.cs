@@ -29,7 +29,9 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private readonly TextWriter _log;
     private readonly Dictionary<NodeKey, PeerConfig> _applied = [];
     private readonly PeerLiveness _liveness = new();
+    private readonly HandshakeNudge _nudge = new();
     private readonly ITimer _livenessTimer;
+    private readonly ITimer _nudgeTimer;
     private NetworkMap? _map;
     private CachedMap? _cache;
     private string _mapSource = "none";
@@ -46,6 +48,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         _time = time;
         _log = log;
         _livenessTimer = time.CreateTimer(_ => CheckLiveness(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        _nudgeTimer = time.CreateTimer(_ => Nudge(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>The control loop, once started (commands go through its connection).</summary>
@@ -184,7 +187,11 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 
     public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) => Connection().SetNicknameAsync(nickname, ct);
 
-    public void Dispose() => _livenessTimer.Dispose();
+    public void Dispose()
+    {
+        _livenessTimer.Dispose();
+        _nudgeTimer.Dispose();
+    }
 
     private ControlConnection Connection() =>
         Control?.Current ?? throw new InvalidOperationException($"not connected to {_enrolment.ServerUrl}: {Control?.LastError ?? "connecting"}");
@@ -193,16 +200,20 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private void Apply()
     {
         var plan = PeerReconciler.Reconcile(_applied, _map!, _device.PublicKey);
+        _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} map v{_map!.Version} ({_mapSource}): {_map.Peers.Count(p => p.Online)}/{_map.Peers.Count} peers online; tunnels +{plan.Upserts.Count} -{plan.Removals.Count}");
         foreach (var key in plan.Removals)
         {
             _device.RemovePeer(key);
             _applied.Remove(key);
+            _nudge.Removed(key);
         }
 
+        var now = _time.GetUtcNow();
         foreach (var config in plan.Upserts)
         {
             _device.AddPeer(config);
             _applied[config.PublicKey] = config;
+            _nudge.Added(config.PublicKey, now);
         }
 
         foreach (var skipped in plan.Skipped)
@@ -249,6 +260,21 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             foreach (var key in answered)
             {
                 _log.WriteLine($"hamachi: peer {key} answered: online");
+            }
+        }
+    }
+
+    private void Nudge()
+    {
+        lock (_lock)
+        {
+            foreach (var key in _nudge.Due(_device.GetPeerStatistics(), _time.GetUtcNow()))
+            {
+                if (_applied.TryGetValue(key, out var config))
+                {
+                    _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} no handshake with {key} yet: initiating again");
+                    _device.AddPeer(config); // a fresh peer initiates at once
+                }
             }
         }
     }

@@ -65,6 +65,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
             Join(agents[1].State, network.NetworkId);
             Join(agents[2].State, network.NetworkId);
             var clock = Stopwatch.StartNew();
+            output.WriteLine($"last join returned at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}");
 
             var pairs = from a in agents from b in agents where a != b select (a, b);
             var times = await Task.WhenAll(pairs.Select(p => Task.Run(() => FirstAnswer(p.a.Ns, p.b.IPv4, TimeSpan.FromSeconds(30), clock))));

@@ -29,7 +29,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private readonly TextWriter _log;
     private readonly Dictionary<NodeKey, PeerConfig> _applied = [];
     private readonly PeerLiveness _liveness = new();
-    private readonly HandshakeNudge _nudge = new();
+    private readonly HandshakeNudge _nudge;
     private readonly ITimer _livenessTimer;
     private readonly ITimer _nudgeTimer;
     private NetworkMap? _map;
@@ -47,6 +47,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         _device = device;
         _time = time;
         _log = log;
+        _nudge = new HandshakeNudge(device.PublicKey);
         _livenessTimer = time.CreateTimer(_ => CheckLiveness(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         _nudgeTimer = time.CreateTimer(_ => Nudge(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
@@ -272,7 +273,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             {
                 if (_applied.TryGetValue(key, out var config))
                 {
-                    _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} no handshake with {key} yet: initiating again");
+                    _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} tunnel to {key} carried nothing yet: initiating again");
                     _device.AddPeer(config); // a fresh peer initiates at once
                 }
             }

@@ -116,7 +116,7 @@ public static class ClientCommands
         }
 
         string[] callArgs = password is not null && verb is IpcCommands.Create or IpcCommands.Join ? [positional[0], password] : [positional[0]];
-        var result = IpcClient.Result<CommandResult>(Call(socket, verb, callArgs));
+        var result = IpcClient.Result<CommandResult>(Output.Spin(stdout, $"{verb} {positional[0]}…", () => Call(socket, verb, callArgs)));
         if (args.Json)
         {
             Output.Json(stdout, result);

@@ -17,6 +17,18 @@ public static class CommandLine
           pubkey                                   read a private key on stdin, print its public key
           up --config FILE [--interface NAME]      run the agent standalone from a wg-quick style file
                                                    until SIGINT/SIGTERM (default interface hamachi0)
+
+          login --server URL [--setup-key KEY] [--name NAME]
+                                                   enrol this device (device flow in a browser, or a setup key)
+          logout                                   delete this device on the server and the local state
+          daemon [--interface NAME] [--port N] [--group G] [--socket PATH]
+                                                   run the agent (control channel + tunnels) until SIGTERM
+          status | list | netcheck                 ask the daemon
+          create NAME [--password P] | join ID [--password P] | leave ID
+          go-online ID | go-offline ID | set-nick NAME | ping PEER [--count N]
+
+        Every command takes --state-dir DIR (default /var/lib/hamachi, or $HAMACHI_STATE_DIR)
+        and --json (machine-readable output).
         """;
 
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
@@ -35,11 +47,31 @@ public static class CommandLine
                 return KeyCommands.PubKey(stdin, stdout, stderr);
             case "up":
                 return ParseUp(args, stderr, out var config, out var name) ? UpCommand.Run(config!, name, stdout, stderr) : Usage;
+            case "login":
+                return WithArgs(args, ["--server", "--setup-key", "--name"], [], stderr, a => Enrol.LoginCommand.Login(a, stdout, stderr));
+            case "logout":
+                return WithArgs(args, [], [], stderr, a => Enrol.LoginCommand.Logout(a, stdout, stderr));
+            case "daemon":
+                return WithArgs(args, ["--interface", "--port", "--group", "--socket"], [], stderr, a => Daemon.DaemonCommand.Run(a, stdout, stderr));
+            case "status" or "list" or "netcheck" or "create" or "join" or "leave" or "go-online" or "go-offline" or "set-nick" or "ping":
+                return WithArgs(args, ["--password", "--socket", "--count"], [], stderr, a => ClientCommands.Run(args[0], a, stdout, stderr));
             default:
                 stderr.WriteLine($"hamachi: unknown command or arguments '{string.Join(' ', args)}'");
                 stderr.WriteLine(Help);
                 return Usage;
         }
+    }
+
+    private static int WithArgs(string[] args, string[] valueOptions, string[] flags, TextWriter stderr, Func<CliArgs, int> run)
+    {
+        var parsed = CliArgs.Parse(args, valueOptions, flags, out var error);
+        if (parsed is null)
+        {
+            stderr.WriteLine($"hamachi {args[0]}: {error} (see `hamachi --help`)");
+            return Usage;
+        }
+
+        return run(parsed);
     }
 
     private static bool ParseUp(string[] args, TextWriter stderr, out string? config, out string name)

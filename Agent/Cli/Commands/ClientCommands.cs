@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using HamachiCloud.Agent.Ipc;
+using HamachiCloud.Agent.State;
+using HamachiCloud.Protocol.Control;
+
+namespace HamachiCloud.Agent.Commands;
+
+/// <summary>
+/// The verbs that ask the running daemon over its Unix socket: <c>status</c>, <c>list</c>,
+/// <c>create</c>, <c>join</c>, <c>leave</c>, <c>go-online</c>, <c>go-offline</c>, <c>set-nick</c>,
+/// <c>netcheck</c>, and <c>ping</c> (resolves the peer through <c>list</c>, then the system ping).
+/// </summary>
+public static class ClientCommands
+{
+    public static int Run(string verb, CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var socket = args.Value("--socket") ?? new StateDirectory(args.StateDir).SocketPath;
+        try
+        {
+            return verb switch
+            {
+                "status" => Status(socket, args, stdout),
+                "list" => List(socket, args, stdout),
+                "netcheck" => Netcheck(socket, args, stdout),
+                "ping" => Ping(socket, args, stdout, stderr),
+                _ => Command(verb, socket, args, stdout, stderr),
+            };
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            stderr.WriteLine($"hamachi {verb}: {e.Message}");
+            return CommandLine.Failure;
+        }
+    }
+
+    private static IpcResponse Call(string socket, string command, params string[] args) =>
+        IpcClient.CallAsync(socket, new IpcRequest(command, args), CancellationToken.None).GetAwaiter().GetResult();
+
+    private static int Status(string socket, CliArgs args, TextWriter stdout)
+    {
+        var status = IpcClient.Result<DaemonStatus>(Call(socket, IpcCommands.Status));
+        if (args.Json)
+        {
+            Output.Json(stdout, status);
+            return CommandLine.Ok;
+        }
+
+        Output.Table(stdout, ["", ""],
+        [
+            ["device", $"{status.Name} ({status.DeviceId})"],
+            ["server", $"{status.ServerUrl} — {(status.Connected ? "connected" : "disconnected" + (status.LastError is null ? "" : ": " + status.LastError))}"],
+            ["address", $"{status.VirtualIPv4}  {status.VirtualIPv6}"],
+            ["node key", status.NodeKey],
+            ["udp port", status.ListenPort.ToString()],
+            ["map", status.MapVersion is null ? "none" : $"v{status.MapVersion} from {status.MapSource}"],
+            ["tunnels", status.Tunnels.ToString()],
+        ]);
+        return CommandLine.Ok;
+    }
+
+    private static int List(string socket, CliArgs args, TextWriter stdout)
+    {
+        var networks = IpcClient.Result<List<NetworkListing>>(Call(socket, IpcCommands.List));
+        if (args.Json)
+        {
+            Output.Json(stdout, networks);
+            return CommandLine.Ok;
+        }
+
+        if (networks.Count == 0)
+        {
+            stdout.WriteLine("no networks: `hamachi create NAME` or `hamachi join ID`");
+        }
+
+        foreach (var network in networks)
+        {
+            stdout.WriteLine($"[{network.NetworkId}] {network.Name} ({network.Type}, {(network.Online ? "online" : "offline")})");
+            Output.Table(stdout, ["  nickname", "device", "ip", "status", "path", "endpoint", "handshake"],
+                network.Members.Select(m => new[]
+                {
+                    "  " + m.Nickname, m.DeviceName, m.IPv4, m.Status, m.Path, m.Endpoint ?? "-",
+                    m.LastHandshakeSecondsAgo is { } s ? $"{s:0.#} s ago" : "-",
+                }));
+        }
+
+        return CommandLine.Ok;
+    }
+
+    private static int Netcheck(string socket, CliArgs args, TextWriter stdout)
+    {
+        var result = IpcClient.Result<NetcheckResult>(Call(socket, IpcCommands.Netcheck));
+        if (args.Json)
+        {
+            Output.Json(stdout, result);
+            return CommandLine.Ok;
+        }
+
+        stdout.WriteLine($"UDP port {result.ListenPort}; local candidate endpoints:");
+        foreach (var endpoint in result.LocalEndpoints)
+        {
+            stdout.WriteLine($"  {endpoint}");
+        }
+
+        stdout.WriteLine("(NAT classification comes with the traversal work)");
+        return CommandLine.Ok;
+    }
+
+    private static int Command(string verb, string socket, CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var password = args.Value("--password");
+        var positional = args.Positionals;
+        if (positional.Count != 1)
+        {
+            stderr.WriteLine($"hamachi {verb}: expected one argument ({(verb == IpcCommands.SetNick ? "NAME" : verb == IpcCommands.Create ? "NAME" : "NETWORK-ID")})");
+            return CommandLine.Usage;
+        }
+
+        string[] callArgs = password is not null && verb is IpcCommands.Create or IpcCommands.Join ? [positional[0], password] : [positional[0]];
+        var result = IpcClient.Result<CommandResult>(Output.Spin(stdout, $"{verb} {positional[0]}…", () => Call(socket, verb, callArgs)));
+        if (args.Json)
+        {
+            Output.Json(stdout, result);
+        }
+        else if (result.Ok)
+        {
+            stdout.WriteLine(result.NetworkId is null ? $"{verb}: ok" : $"{verb}: ok ({result.NetworkId})");
+        }
+        else
+        {
+            stderr.WriteLine($"hamachi {verb}: {result.Error} ({result.ErrorCode})");
+        }
+
+        return result.Ok ? CommandLine.Ok : CommandLine.Failure;
+    }
+
+    private static int Ping(string socket, CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Positionals.Count != 1)
+        {
+            stderr.WriteLine("hamachi ping: expected PEER (nickname, device name or virtual IP)");
+            return CommandLine.Usage;
+        }
+
+        var peer = args.Positionals[0];
+        var networks = IpcClient.Result<List<NetworkListing>>(Call(socket, IpcCommands.List));
+        var member = networks.SelectMany(n => n.Members).FirstOrDefault(m => m.Path != "self" && (m.IPv4 == peer
+            || string.Equals(m.Nickname, peer, StringComparison.OrdinalIgnoreCase) || string.Equals(m.DeviceName, peer, StringComparison.OrdinalIgnoreCase)));
+        if (member is null)
+        {
+            stderr.WriteLine($"hamachi ping: no peer '{peer}' in your networks (see `hamachi list`)");
+            return CommandLine.Failure;
+        }
+
+        var count = args.Value("--count") ?? "4";
+        var start = new ProcessStartInfo("ping", ["-c", count, "-W", "1", member.IPv4]) { UseShellExecute = false, RedirectStandardOutput = true };
+        using var ping = Process.Start(start) ?? throw new IOException("cannot start ping");
+        var text = ping.StandardOutput.ReadToEnd();
+        ping.WaitForExit();
+        if (args.Json)
+        {
+            Output.Json(stdout, new { peer = member.Nickname, ip = member.IPv4, ok = ping.ExitCode == 0, output = text });
+        }
+        else
+        {
+            stdout.Write(text);
+        }
+
+        return ping.ExitCode == 0 ? CommandLine.Ok : CommandLine.Failure;
+    }
+}

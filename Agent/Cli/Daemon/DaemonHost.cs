@@ -1,0 +1,309 @@
+using HamachiCloud.Agent.Control;
+using HamachiCloud.Agent.Engine.Config;
+using HamachiCloud.Agent.Engine.Control;
+using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.Ipc;
+using HamachiCloud.Agent.State;
+using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Networks;
+
+namespace HamachiCloud.Agent.Daemon;
+
+/// <summary>
+/// The daemon's state between the control channel and the data plane: verifies what the server
+/// pushes against the pinned key, keeps the current map and its signed cache, performs the
+/// reconciler's plan on the <see cref="WireGuardDevice"/>, tracks peers to verify, and answers
+/// the CLI. Thread-safe: server events, IPC requests and the liveness timer take one lock.
+/// </summary>
+public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
+{
+    private const int MaxCachedDeltas = 64;
+
+    private readonly Lock _lock = new();
+    private readonly StateDirectory _state;
+    private readonly Enrolment _enrolment;
+    private readonly SigningPublicKey _pinned;
+    private readonly WireGuardDevice _device;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _log;
+    private readonly Dictionary<NodeKey, PeerConfig> _applied = [];
+    private readonly PeerLiveness _liveness = new();
+    private readonly HandshakeNudge _nudge;
+    private readonly ITimer _livenessTimer;
+    private readonly ITimer _nudgeTimer;
+    private NetworkMap? _map;
+    private CachedMap? _cache;
+    private string _mapSource = "none";
+
+    public DaemonHost(StateDirectory state, Enrolment enrolment, WireGuardDevice device, TimeProvider time, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(enrolment);
+        _state = state;
+        _enrolment = enrolment;
+        _pinned = SigningPublicKey.TryParse(enrolment.ServerIdentityKey, out var pinned) && pinned is not null
+            ? pinned
+            : throw new InvalidDataException($"{state.File(StateDirectory.EnrolmentFile)}: serverIdentityKey is not an Ed25519 public key");
+        _device = device;
+        _time = time;
+        _log = log;
+        _nudge = new HandshakeNudge(device.PublicKey);
+        _livenessTimer = time.CreateTimer(_ => CheckLiveness(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        _nudgeTimer = time.CreateTimer(_ => Nudge(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>The control loop, once started (commands go through its connection).</summary>
+    public ControlLoop? Control { get; set; }
+
+    public SigningPublicKey PinnedKey => _pinned;
+
+    /// <summary>Restores tunnels from the signed cache (server unreachable at start). Returns a message to print.</summary>
+    public string RestoreFromCache()
+    {
+        var cache = _state.LoadMapCache();
+        if (cache is null)
+        {
+            return "no cached network map yet";
+        }
+
+        var map = MapRestore.Restore(cache.Map, cache.Deltas ?? [], _pinned, _enrolment.DeviceId, _time.GetUtcNow(), out var error);
+        if (map is null)
+        {
+            return error!;
+        }
+
+        lock (_lock)
+        {
+            if (_map is not null)
+            {
+                return "the server's map arrived first; cache not needed";
+            }
+
+            _map = map;
+            _cache = cache;
+            _mapSource = "cache";
+            Apply();
+        }
+
+        return $"restored {map.Peers.Count(p => p.Online)} tunnel(s) from the cached network map v{map.Version} (issued {map.IssuedAt:u})";
+    }
+
+    public void NetworkMap(SignedMessage map)
+    {
+        var parsed = SignedPayloads.Open<NetworkMap>(map, _pinned, out var error);
+        if (parsed is null || parsed.DeviceId != _enrolment.DeviceId)
+        {
+            _log.WriteLine($"hamachi: network map ignored: {error ?? $"it is for device {parsed!.DeviceId}"}");
+            return;
+        }
+
+        lock (_lock)
+        {
+            _map = parsed;
+            _cache = new CachedMap(map, []);
+            _mapSource = "server";
+            foreach (var peer in parsed.Peers)
+            {
+                ClearLiveness(peer);
+            }
+
+            Apply();
+            Save();
+        }
+    }
+
+    public void NetworkMapDelta(SignedMessage delta)
+    {
+        var parsed = SignedPayloads.Open<NetworkMapDelta>(delta, _pinned, out var error);
+        if (parsed is null)
+        {
+            _log.WriteLine($"hamachi: network map delta ignored: {error}");
+            return;
+        }
+
+        lock (_lock)
+        {
+            var next = _map is null ? null : MapDeltas.Apply(_map, parsed);
+            if (next is null || _cache is null || _cache.Deltas.Count >= MaxCachedDeltas)
+            {
+                _ = RequestFullMapAsync(_map is null ? "no map yet" : $"delta {parsed.FromVersion}→{parsed.ToVersion} does not apply to v{_map.Version}");
+                return;
+            }
+
+            _map = next;
+            _cache = _cache with { Deltas = [.. _cache.Deltas, delta] };
+            foreach (var peer in parsed.UpsertedPeers ?? [])
+            {
+                ClearLiveness(peer);
+            }
+
+            Apply();
+            Save();
+        }
+    }
+
+    public void VerifyPeers(VerifyPeersRequest request)
+    {
+        lock (_lock)
+        {
+            var keys = (_map?.Peers ?? []).Where(p => request.DeviceIds.Contains(p.DeviceId)).Select(Key).OfType<NodeKey>();
+            _liveness.Verify(keys, _time.GetUtcNow());
+        }
+    }
+
+    public void Goodbye(string errorCode, string reason) => _log.WriteLine($"hamachi: the server ended the session: {reason} ({errorCode})");
+
+    public DaemonStatus Status()
+    {
+        lock (_lock)
+        {
+            return new DaemonStatus(_enrolment.DeviceId, _enrolment.Name, _enrolment.ServerUrl, Control?.Current is not null, Control?.LastError,
+                _enrolment.VirtualIPv4, _enrolment.VirtualIPv6, _device.PublicKey.ToBase64(), _device.ListenPort, _map?.Version, _mapSource, _applied.Count);
+        }
+    }
+
+    public IReadOnlyList<NetworkListing> List()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var stats = _device.GetPeerStatistics().ToDictionary(s => s.PublicKey);
+            var peers = (_map?.Peers ?? []).ToDictionary(p => p.DeviceId);
+            return [.. (_map?.Networks ?? []).Select(n => new NetworkListing(n.NetworkId, n.Name, n.Type.ToString(), n.Online,
+                [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))]))];
+        }
+    }
+
+    public NetcheckResult Netcheck() => new(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort);
+
+    public Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct) =>
+        Connection().CreateNetworkAsync(name, NetworkType.Mesh, password, ct);
+
+    public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) =>
+        Connection().JoinNetworkAsync(networkId, password, ct);
+
+    public Task<CommandResult> LeaveNetworkAsync(string networkId, CancellationToken ct) => Connection().LeaveNetworkAsync(networkId, ct);
+
+    public Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct) => Connection().SetOnlineAsync(networkId, online, ct);
+
+    public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) => Connection().SetNicknameAsync(nickname, ct);
+
+    public void Dispose()
+    {
+        _livenessTimer.Dispose();
+        _nudgeTimer.Dispose();
+    }
+
+    private ControlConnection Connection() =>
+        Control?.Current ?? throw new InvalidOperationException($"not connected to {_enrolment.ServerUrl}: {Control?.LastError ?? "connecting"}");
+
+    /// <summary>Performs the reconciler's plan. Caller holds the lock.</summary>
+    private void Apply()
+    {
+        var plan = PeerReconciler.Reconcile(_applied, _map!, _device.PublicKey);
+        _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} map v{_map!.Version} ({_mapSource}): {_map.Peers.Count(p => p.Online)}/{_map.Peers.Count} peers online; tunnels +{plan.Upserts.Count} -{plan.Removals.Count}");
+        foreach (var key in plan.Removals)
+        {
+            _device.RemovePeer(key);
+            _applied.Remove(key);
+            _nudge.Removed(key);
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var config in plan.Upserts)
+        {
+            _device.AddPeer(config);
+            _applied[config.PublicKey] = config;
+            _nudge.Added(config.PublicKey, now);
+        }
+
+        foreach (var skipped in plan.Skipped)
+        {
+            _log.WriteLine($"hamachi: {skipped}");
+        }
+    }
+
+    private void Save()
+    {
+        try
+        {
+            _state.SaveMapCache(_cache!);
+        }
+        catch (IOException e)
+        {
+            _log.WriteLine($"hamachi: cannot write the map cache {_state.File(StateDirectory.MapCacheFile)}: {e.Message}");
+        }
+    }
+
+    private async Task RequestFullMapAsync(string why)
+    {
+        try
+        {
+            _log.WriteLine($"hamachi: {why}; asking for the full map");
+            await Connection().RequestNetworkMapAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            _log.WriteLine($"hamachi: full map request failed: {e.Message}");
+        }
+    }
+
+    private void CheckLiveness()
+    {
+        lock (_lock)
+        {
+            var (wentOffline, answered) = _liveness.Observe(_device.GetPeerStatistics(), _time.GetUtcNow());
+            foreach (var key in wentOffline)
+            {
+                _log.WriteLine($"hamachi: peer {key} silent past {_liveness.Timeout.TotalSeconds:0} s: offline (locally; tunnel kept)");
+            }
+
+            foreach (var key in answered)
+            {
+                _log.WriteLine($"hamachi: peer {key} answered: online");
+            }
+        }
+    }
+
+    private void Nudge()
+    {
+        lock (_lock)
+        {
+            foreach (var key in _nudge.Due(_device.GetPeerStatistics(), _time.GetUtcNow()))
+            {
+                if (_applied.TryGetValue(key, out var config))
+                {
+                    _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} tunnel to {key} carried nothing yet: initiating again");
+                    _device.AddPeer(config); // a fresh peer initiates at once
+                }
+            }
+        }
+    }
+
+    private void ClearLiveness(PeerInfo peer)
+    {
+        if (Key(peer) is { } key)
+        {
+            _liveness.Clear(key);
+        }
+    }
+
+    private static NodeKey? Key(PeerInfo peer) => NodeKey.TryParseBase64(peer.NodeKey, out var key) ? key : null;
+
+    private MemberListing Member(MemberInfo member, PeerInfo? peer, Dictionary<NodeKey, Engine.Peers.PeerStatistics> stats, DateTimeOffset now)
+    {
+        if (member.DeviceId == _enrolment.DeviceId)
+        {
+            return new MemberListing(member.Nickname, member.DeviceName, member.IPv4, true, "online", "self", null, null);
+        }
+
+        var key = peer is null ? null : Key(peer);
+        var stat = key is null ? null : stats.GetValueOrDefault(key);
+        var status = key is not null && _liveness.IsOfflineLocally(key) ? "offline (local)"
+            : key is not null && _liveness.IsVerifying(key) ? "verifying"
+            : member.Online ? "online" : "offline";
+        var path = stat is null ? "-" : stat.LastHandshake is null ? "relay" : "direct";
+        double? age = stat?.LastHandshake is { } at ? Math.Round((now - at).TotalSeconds, 1) : null;
+        return new MemberListing(member.Nickname, member.DeviceName, member.IPv4, member.Online, status, path, stat?.Endpoint?.ToString(), age);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using HamachiCloud.Agent.State;
+
+namespace HamachiCloud.Agent.Enrol;
+
+/// <summary>
+/// The OAuth 2.0 device authorization grant (RFC 8628) against the Api's identity server:
+/// <c>/connect/device</c> with client <see cref="ClientId"/>, show the URL and code, poll
+/// <c>/connect/token</c> every <c>interval</c> seconds (+5 s on <c>slow_down</c>) until approved,
+/// denied or expired.
+/// </summary>
+public sealed class DeviceFlow(HttpClient http, TimeProvider time)
+{
+    public const string ClientId = "hamachi-cli";
+    public const string Scope = "api offline_access";
+    private const string GrantType = "urn:ietf:params:oauth:grant-type:device_code";
+
+    public async Task<StoredTokens> RunAsync(TextWriter stdout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        using var start = await http.PostAsync("connect/device", Form(("client_id", ClientId), ("scope", Scope)), ct);
+        var begun = await ReadAsync(start, ct);
+        if (!start.IsSuccessStatusCode)
+        {
+            throw new IOException($"device authorization at {http.BaseAddress}connect/device failed: {Describe(begun)}");
+        }
+
+        var deviceCode = begun.GetProperty("device_code").GetString()!;
+        var userCode = begun.GetProperty("user_code").GetString();
+        var uri = begun.GetProperty("verification_uri").GetString();
+        var complete = begun.TryGetProperty("verification_uri_complete", out var c) ? c.GetString() : null;
+        var interval = TimeSpan.FromSeconds(begun.TryGetProperty("interval", out var i) && i.TryGetInt32(out var s) ? Math.Max(1, s) : 5);
+        var expires = time.GetUtcNow().AddSeconds(begun.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var x) ? x : 600);
+
+        stdout.WriteLine($"To sign in, open {uri} and enter the code {userCode}");
+        if (complete is not null)
+        {
+            stdout.WriteLine($"(or open {complete})");
+        }
+
+        stdout.WriteLine("Waiting for approval...");
+        stdout.Flush();
+        while (time.GetUtcNow() < expires)
+        {
+            await Task.Delay(interval, time, ct);
+            using var poll = await http.PostAsync("connect/token", Form(("grant_type", GrantType), ("device_code", deviceCode), ("client_id", ClientId)), ct);
+            var body = await ReadAsync(poll, ct);
+            if (poll.IsSuccessStatusCode)
+            {
+                return new StoredTokens(body.GetProperty("access_token").GetString()!,
+                    body.TryGetProperty("refresh_token", out var r) ? r.GetString() : null);
+            }
+
+            switch (body.TryGetProperty("error", out var err) ? err.GetString() : null)
+            {
+                case "authorization_pending":
+                    continue;
+                case "slow_down":
+                    interval += TimeSpan.FromSeconds(5);
+                    continue;
+                case "access_denied":
+                    throw new IOException("sign-in was denied in the browser");
+                case "expired_token":
+                    throw new IOException("the code expired before it was approved; run `hamachi login` again");
+                default:
+                    throw new IOException($"token request failed: {Describe(body)}");
+            }
+        }
+
+        throw new IOException("the code expired before it was approved; run `hamachi login` again");
+    }
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            return JsonDocument.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new IOException($"{response.RequestMessage?.RequestUri}: HTTP {(int)response.StatusCode}, not JSON: {text[..Math.Min(200, text.Length)]}");
+        }
+    }
+
+    private static string Describe(JsonElement body) =>
+        body.TryGetProperty("error", out var e)
+            ? $"{e.GetString()}{(body.TryGetProperty("error_description", out var d) ? ": " + d.GetString() : "")}"
+            : body.ToString();
+}

@@ -1,0 +1,23 @@
+using HamachiCloud.Protocol.Control;
+
+namespace HamachiCloud.Agent.Ipc;
+
+/// <summary>What the IPC server asks of the daemon (the seam: tests answer with a fake backend).</summary>
+public interface IDaemonBackend
+{
+    DaemonStatus Status();
+
+    IReadOnlyList<NetworkListing> List();
+
+    NetcheckResult Netcheck();
+
+    Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct);
+
+    Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct);
+
+    Task<CommandResult> LeaveNetworkAsync(string networkId, CancellationToken ct);
+
+    Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct);
+
+    Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct);
+}

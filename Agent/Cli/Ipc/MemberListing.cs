@@ -1,0 +1,16 @@
+namespace HamachiCloud.Agent.Ipc;
+
+/// <summary>
+/// One member device in <c>hamachi list</c>: its state as the server says (<see cref="Online"/>)
+/// and as this agent sees it: <see cref="Path"/> "direct" (a handshake completed), "relay" (not
+/// yet), "-" (no tunnel), "self"; <see cref="Status"/> "online", "offline", "verifying", "offline (local)".
+/// </summary>
+public sealed record MemberListing(
+    string Nickname,
+    string DeviceName,
+    string IPv4,
+    bool Online,
+    string Status,
+    string Path,
+    string? Endpoint,
+    double? LastHandshakeSecondsAgo);

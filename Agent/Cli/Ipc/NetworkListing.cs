@@ -1,0 +1,4 @@
+namespace HamachiCloud.Agent.Ipc;
+
+/// <summary>One network in <c>hamachi list</c>.</summary>
+public sealed record NetworkListing(string NetworkId, string Name, string Type, bool Online, IReadOnlyList<MemberListing> Members);

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using HamachiCloud.Agent.Daemon;
+using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.State;
+using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HamachiCloud.Agent.Tests;
+
+/// <summary>The daemon's state over the in-memory twins (MemoryTun, virtual UDP) with a fake clock and a temp state dir.</summary>
+public sealed class DaemonHostTests : IDisposable
+{
+    private readonly SigningKey _server = SigningKey.Generate();
+    private readonly string _dir = Directory.CreateTempSubdirectory("hamachi-state-").FullName;
+    private readonly FakeTimeProvider _time = new(Maps.Now);
+    private readonly StateDirectory _state;
+    private readonly WireGuardDevice _device;
+    private readonly DaemonHost _host;
+    private readonly StringWriter _log = new();
+
+    public DaemonHostTests()
+    {
+        _state = new StateDirectory(_dir);
+        var enrolment = new Enrolment(Maps.Self, "box", "http://127.0.0.1:1", _server.PublicKey.ToBase64(), "100.64.0.100", "fd00::100", "100.64.0.0/10", null);
+        using var random = RandomNumberGenerator.Create();
+        var conn = new VirtualNetwork().Listen(VirtualNetwork.Endpoint("198.18.0.100", 41641));
+        _device = WireGuardDevice.Create(new() { PrivateKey = NodePrivateKey.Generate(random), Peers = [] }, new MemoryTun(), conn, _time);
+        _host = new DaemonHost(_state, enrolment, _device, _time, _log);
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _device.Dispose();
+        _server.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_signed_map_builds_tunnels_for_online_peers_and_is_cached_as_received()
+    {
+        var signed = Maps.Sign(_server, Maps.Map(3, Maps.Peer(1, true, "198.18.0.1:41641"), Maps.Peer(2, false)));
+
+        _host.NetworkMap(signed);
+
+        Assert.Equal([Maps.Key(Maps.Peer(1))], _device.GetPeerStatistics().Select(p => p.PublicKey));
+        var cache = _state.LoadMapCache()!;
+        Assert.Equal(signed.Payload, cache.Map.Payload);
+        Assert.Equal(signed.Signature, cache.Map.Signature);
+        Assert.Equal((3L, "server", 1), (_host.Status().MapVersion, _host.Status().MapSource, _host.Status().Tunnels));
+    }
+
+    [Fact]
+    public void A_map_or_delta_signed_by_another_key_changes_nothing()
+    {
+        using var impostor = SigningKey.Generate();
+        _host.NetworkMap(Maps.Sign(impostor, Maps.Map(1, Maps.Peer(1, true, "198.18.0.1:41641"))));
+
+        Assert.Empty(_device.GetPeerStatistics());
+        Assert.Null(_state.LoadMapCache());
+        Assert.Contains("pinned server key", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deltas_apply_on_their_from_version_and_join_the_cache_a_stale_one_is_ignored()
+    {
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(3, Maps.Peer(1, true, "198.18.0.1:41641"))));
+        _host.NetworkMapDelta(Maps.Sign(_server, new NetworkMapDelta(3, 4, Maps.Now, [Maps.Peer(2, true, "198.18.0.2:41641")], [Maps.Peer(1).DeviceId], [], [])));
+        _host.NetworkMapDelta(Maps.Sign(_server, new NetworkMapDelta(9, 10, Maps.Now, [], [Maps.Peer(2).DeviceId], [], [])));
+
+        Assert.Equal([Maps.Key(Maps.Peer(2))], _device.GetPeerStatistics().Select(p => p.PublicKey));
+        Assert.Equal(4, _host.Status().MapVersion);
+        Assert.Single(_state.LoadMapCache()!.Deltas);
+        Assert.Contains("does not apply to v4", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_a_restart_tunnels_come_back_from_the_cache_unless_it_is_tampered_or_expired()
+    {
+        _state.SaveMapCache(new CachedMap(Maps.Sign(_server, Maps.Map(5, Maps.Peer(1, true, "198.18.0.1:41641"))), []));
+        Assert.StartsWith("restored 1 tunnel(s)", _host.RestoreFromCache(), StringComparison.Ordinal);
+        Assert.Equal((5L, "cache"), (_host.Status().MapVersion, _host.Status().MapSource));
+        Assert.Single(_device.GetPeerStatistics());
+
+        var tampered = Maps.Sign(_server, Maps.Map(5, Maps.Peer(1, true, "198.18.0.1:41641")));
+        tampered.Payload[^3] ^= 1;
+        _state.SaveMapCache(new CachedMap(tampered, []));
+        Assert.Contains("tampered", _host.RestoreFromCache(), StringComparison.Ordinal);
+
+        _state.SaveMapCache(new CachedMap(Maps.Sign(_server, Maps.Map(5, Maps.Peer(1))), []));
+        _time.Advance(ControlProtocol.MapLifetime);
+        Assert.Contains("expired", _host.RestoreFromCache(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Keys_and_state_files_are_created_0600()
+    {
+        using var machine = _state.LoadOrCreateMachineKey();
+        using var node = _state.LoadOrCreateNodeKey();
+        using var again = _state.LoadOrCreateMachineKey();
+        Assert.Equal(machine.PublicKey, again.PublicKey);
+        foreach (var file in new[] { StateDirectory.MachineKeyFile, StateDirectory.NodeKeyFile })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_state.File(file)));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using HamachiCloud.Agent.Ipc;
+using HamachiCloud.Protocol.Control;
+
+namespace HamachiCloud.Agent.Tests;
+
+/// <summary>CLI ↔ daemon over a real Unix socket in a temp directory, with a fake backend.</summary>
+public sealed class IpcTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hamachi-ipc-").FullName;
+    private readonly FakeBackend _backend = new();
+    private readonly CancellationTokenSource _stop = new();
+    private IpcServer? _server;
+    private Task? _serving;
+
+    private string Socket => Path.Combine(_dir, "hamachi.sock");
+
+    public Task InitializeAsync()
+    {
+        _server = IpcServer.Listen(Socket, _backend);
+        _serving = _server.RunAsync(_stop.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _server!.DisposeAsync();
+        await _serving!;
+        _stop.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Status_and_list_round_trip_as_typed_records()
+    {
+        var status = IpcClient.Result<DaemonStatus>(await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Status, []), CancellationToken.None));
+        Assert.Equal(_backend.Status(), status);
+
+        var list = IpcClient.Result<List<NetworkListing>>(await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.List, []), CancellationToken.None));
+        var member = Assert.Single(Assert.Single(list).Members);
+        Assert.Equal(("peer1", "direct", 1.5), (member.Nickname, member.Path, member.LastHandshakeSecondsAgo));
+    }
+
+    [Fact]
+    public async Task Commands_reach_the_backend_with_their_arguments_and_errors_come_back()
+    {
+        var joined = IpcClient.Result<CommandResult>(await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Join, ["123-456-789", "pw"]), CancellationToken.None));
+        Assert.True(joined.Ok);
+        await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.GoOffline, ["123-456-789"]), CancellationToken.None);
+        Assert.Equal(["join 123-456-789 pw", "online 123-456-789 False"], _backend.Calls);
+
+        var missing = await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Leave, []), CancellationToken.None);
+        Assert.False(missing.Ok);
+        Assert.Contains("missing network id", missing.Error, StringComparison.Ordinal);
+        var unknown = await IpcClient.CallAsync(Socket, new IpcRequest("reboot", []), CancellationToken.None);
+        Assert.Contains("unknown command", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_socket_is_open_to_owner_and_group_only()
+    {
+        var mode = File.GetUnixFileMode(Socket);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, mode);
+    }
+
+    private sealed class FakeBackend : IDaemonBackend
+    {
+        private readonly DaemonStatus _status = new(Maps.Self, "box", "https://hc.example", true, null, "100.64.0.100", "fd00::100", "key", 41641, 3, "server", 1);
+
+        public ConcurrentQueue<string> Calls { get; } = new();
+
+        public DaemonStatus Status() => _status;
+
+        public IReadOnlyList<NetworkListing> List() =>
+            [new NetworkListing("123-456-789", "lan", "Mesh", true, [new MemberListing("peer1", "pc1", "100.64.0.1", true, "online", "direct", "198.18.0.1:41641", 1.5)])];
+
+        public NetcheckResult Netcheck() => new(["198.18.0.100:41641"], 41641);
+
+        public Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct) => Done($"create {name} {password}");
+
+        public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) => Done($"join {networkId} {password}");
+
+        public Task<CommandResult> LeaveNetworkAsync(string networkId, CancellationToken ct) => Done($"leave {networkId}");
+
+        public Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct) => Done($"online {networkId} {online}");
+
+        public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) => Done($"nick {nickname}");
+
+        private Task<CommandResult> Done(string call)
+        {
+            Calls.Enqueue(call);
+            return Task.FromResult(new CommandResult(true, NetworkId: "123-456-789"));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+using HamachiCloud.Testing.Net;
+
+namespace HamachiCloud.Integration.Tests.Lab;
+
+/// <summary>
+/// <c>hamachi daemon --state-dir DIR</c> in a lab namespace, started once its control channel
+/// logged in. Dispose sends SIGTERM and waits for a clean exit (killed otherwise).
+/// </summary>
+internal sealed class DaemonProcess : IDisposable
+{
+    public const string LoggedIn = "control channel logged in";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private DaemonProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int? ExitCodeAfterStop { get; private set; }
+
+    public static DaemonProcess Start(NetworkNamespace ns, string stateDir)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["netns", "exec", ns.Name, HamachiCli.Dotnet, HamachiCli.Dll, "daemon", "--state-dir", stateDir])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        var daemon = new DaemonProcess(process);
+        using var up = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) => daemon.Append(e.Data, up);
+        process.ErrorDataReceived += (_, e) => daemon.Append(e.Data, null);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = Stopwatch.StartNew();
+        while (!up.Wait(100))
+        {
+            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                daemon.Dispose();
+                throw new InvalidOperationException($"hamachi daemon in {ns.Name} did not log in: {daemon.Output}");
+            }
+        }
+
+        return daemon;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+            kill.WaitForExit();
+            if (!_process.WaitForExit(10_000))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.WaitForExit();
+        ExitCodeAfterStop = _process.ExitCode;
+        _process.Dispose();
+    }
+
+    private void Append(string? line, ManualResetEventSlim? signal)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (signal is not null && line.Contains(LoggedIn, StringComparison.Ordinal))
+        {
+            try
+            {
+                signal.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // started already
+            }
+        }
+    }
+}

@@ -23,7 +23,8 @@ namespace HamachiCloud.Integration.Tests.EndToEnd;
 /// address (198.18.0.11:8080 in its own namespace), three <c>hamachi</c> agents that enrol with
 /// setup keys (one account each), run as daemons, join one mesh network over the control channel
 /// and ping each other over the overlay; then the server becomes unreachable, tunnels keep working,
-/// and an agent restarted during the outage gets its tunnels back from its signed cache.
+/// an agent restarted during the outage gets its tunnels back from its signed cache, and all agents
+/// log in again once the server returns.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
@@ -41,7 +42,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
         var apiPort = FreeLoopbackPort();
         api.UseKestrel(apiPort);
         api.StartServer();
-        using var proxy = NamespaceProxy.Start(serverNs, new IPEndPoint(serverAddress, ApiLabPort), new IPEndPoint(IPAddress.Loopback, apiPort));
+        var proxy = NamespaceProxy.Start(serverNs, new IPEndPoint(serverAddress, ApiLabPort), new IPEndPoint(IPAddress.Loopback, apiPort));
         var server = $"http://{serverAddress}:{ApiLabPort}";
 
         var owner = await SignUpAsync(api, "owner");
@@ -97,9 +98,18 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
             Assert.True(FirstAnswer(agents[0].Ns, agents[1].IPv4, TimeSpan.FromSeconds(10), restored) < TimeSpan.FromSeconds(10), $"no tunnel from the cache: {daemons[0].Output}");
             Assert.True(FirstAnswer(agents[0].Ns, agents[2].IPv4, TimeSpan.FromSeconds(10), restored) < TimeSpan.FromSeconds(10), $"no tunnel from the cache: {daemons[0].Output}");
             output.WriteLine($"restarted agent pinged both peers {restored.Elapsed.TotalSeconds:0.00} s after it started, the server still unreachable");
+
+            // The server returns: every agent logs in again (back-off capped at 16 s).
+            proxy = NamespaceProxy.Start(serverNs, new IPEndPoint(serverAddress, ApiLabPort), new IPEndPoint(IPAddress.Loopback, apiPort));
+            var returned = Stopwatch.StartNew();
+            Assert.True(daemons[0].WaitFor(DaemonProcess.LoggedIn, 1, TimeSpan.FromSeconds(30)), $"restarted agent did not reconnect: {daemons[0].Output}");
+            Assert.True(daemons[1].WaitFor(DaemonProcess.LoggedIn, 2, TimeSpan.FromSeconds(30)), $"agent2 did not reconnect: {daemons[1].Output}");
+            Assert.True(daemons[2].WaitFor(DaemonProcess.LoggedIn, 2, TimeSpan.FromSeconds(30)), $"agent3 did not reconnect: {daemons[2].Output}");
+            output.WriteLine($"all agents logged in again {returned.Elapsed.TotalSeconds:0.0} s after the server returned (target < 30 s)");
         }
         finally
         {
+            proxy.Dispose();
             foreach (var daemon in daemons)
             {
                 daemon.Dispose();

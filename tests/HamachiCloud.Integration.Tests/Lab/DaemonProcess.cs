@@ -65,6 +65,30 @@ internal sealed class DaemonProcess : IDisposable
         return daemon;
     }
 
+    /// <summary>Waits until <paramref name="marker"/> has been printed <paramref name="times"/> times; false on timeout.</summary>
+    public bool WaitFor(string marker, int times, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var output = Output;
+            var count = 0;
+            for (var at = output.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = output.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            if (count >= times)
+            {
+                return true;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return false;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

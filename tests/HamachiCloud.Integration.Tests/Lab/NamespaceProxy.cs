@@ -33,6 +33,7 @@ internal sealed class NamespaceProxy : IDisposable
                 using (ns.Enter())
                 {
                     listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                    listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // restartable while old connections linger
                     listener.Bind(listen);
                     listener.Listen(64);
                 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HamachiCloud.Agent.Ipc;
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
 
 namespace HamachiCloud.Agent.Tests;
 
@@ -48,7 +49,8 @@ public sealed class IpcTests : IAsyncLifetime
         var joined = IpcClient.Result<CommandResult>(await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Join, ["123-456-789", "pw"]), CancellationToken.None));
         Assert.True(joined.Ok);
         await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.GoOffline, ["123-456-789"]), CancellationToken.None);
-        Assert.Equal(["join 123-456-789 pw", "online 123-456-789 False"], _backend.Calls);
+        await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Create, ["lan", "hub-and-spoke"]), CancellationToken.None);
+        Assert.Equal(["join 123-456-789 pw", "online 123-456-789 False", "create lan HubAndSpoke "], _backend.Calls);
 
         var missing = await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Leave, []), CancellationToken.None);
         Assert.False(missing.Ok);
@@ -78,7 +80,7 @@ public sealed class IpcTests : IAsyncLifetime
 
         public NetcheckResult Netcheck() => new(["198.18.0.100:41641"], 41641);
 
-        public Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct) => Done($"create {name} {password}");
+        public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) => Done($"create {name} {type} {password}");
 
         public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) => Done($"join {networkId} {password}");
 

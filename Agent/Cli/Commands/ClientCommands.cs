@@ -115,7 +115,12 @@ public static class ClientCommands
             return CommandLine.Usage;
         }
 
-        string[] callArgs = password is not null && verb is IpcCommands.Create or IpcCommands.Join ? [positional[0], password] : [positional[0]];
+        string[] callArgs = verb switch
+        {
+            IpcCommands.Create => [positional[0], Ipc.NetworkTypes.Parse(args.Value("--type")).ToString(), .. password is null ? Array.Empty<string>() : [password]],
+            IpcCommands.Join when password is not null => [positional[0], password],
+            _ => [positional[0]],
+        };
         var result = IpcClient.Result<CommandResult>(Output.Spin(stdout, $"{verb} {positional[0]}…", () => Call(socket, verb, callArgs)));
         if (args.Json)
         {

@@ -24,7 +24,7 @@ public static class CommandLine
           daemon [--interface NAME] [--port N] [--group G] [--socket PATH]
                                                    run the agent (control channel + tunnels) until SIGTERM
           status | list | netcheck                 ask the daemon
-          create NAME [--password P] | join ID [--password P] | leave ID
+          create NAME [--type mesh|hub-and-spoke|gateway] [--password P] | join ID [--password P] | leave ID
           go-online ID | go-offline ID | set-nick NAME | ping PEER [--count N]
 
         Every command takes --state-dir DIR (default /var/lib/hamachi, or $HAMACHI_STATE_DIR)
@@ -54,7 +54,7 @@ public static class CommandLine
             case "daemon":
                 return WithArgs(args, ["--interface", "--port", "--group", "--socket"], [], stderr, a => Daemon.DaemonCommand.Run(a, stdout, stderr));
             case "status" or "list" or "netcheck" or "create" or "join" or "leave" or "go-online" or "go-offline" or "set-nick" or "ping":
-                return WithArgs(args, ["--password", "--socket", "--count"], [], stderr, a => ClientCommands.Run(args[0], a, stdout, stderr));
+                return WithArgs(args, ["--password", "--socket", "--count", "--type"], [], stderr, a => ClientCommands.Run(args[0], a, stdout, stderr));
             default:
                 stderr.WriteLine($"hamachi: unknown command or arguments '{string.Join(' ', args)}'");
                 stderr.WriteLine(Help);

@@ -176,8 +176,8 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 
     public NetcheckResult Netcheck() => new(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort);
 
-    public Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct) =>
-        Connection().CreateNetworkAsync(name, NetworkType.Mesh, password, ct);
+    public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) =>
+        Connection().CreateNetworkAsync(name, type, password, ct);
 
     public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) =>
         Connection().JoinNetworkAsync(networkId, password, ct);

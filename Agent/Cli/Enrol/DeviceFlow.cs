@@ -70,6 +70,16 @@ public sealed class DeviceFlow(HttpClient http, TimeProvider time)
         throw new IOException("the code expired before it was approved; run `hamachi login` again");
     }
 
+    /// <summary>New tokens from a refresh token (the access token of the device flow lives an hour).</summary>
+    public async Task<StoredTokens> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        using var response = await http.PostAsync("connect/token", Form(("grant_type", "refresh_token"), ("client_id", ClientId), ("refresh_token", refreshToken)), ct);
+        var body = await ReadAsync(response, ct);
+        return response.IsSuccessStatusCode
+            ? new StoredTokens(body.GetProperty("access_token").GetString()!, body.TryGetProperty("refresh_token", out var r) ? r.GetString() : refreshToken)
+            : throw new IOException($"refreshing the sign-in failed: {Describe(body)}");
+    }
+
     private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 

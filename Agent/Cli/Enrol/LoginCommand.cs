@@ -97,10 +97,21 @@ public static class LoginCommand
                     using var http = new HttpClient { BaseAddress = new Uri(enrolment.ServerUrl + "/"), Timeout = TimeSpan.FromSeconds(15) };
                     var client = new HamachiClient(http);
                     client.UseAccessToken(tokens.AccessToken);
-                    client.DeleteDeviceAsync(enrolment.DeviceId).GetAwaiter().GetResult();
+                    try
+                    {
+                        client.DeleteDeviceAsync(enrolment.DeviceId).GetAwaiter().GetResult();
+                    }
+                    catch (HamachiApiException e) when (e.Problem.Status == 401 && tokens.RefreshToken is { } refresh)
+                    {
+                        // The hour-long access token expired: refresh once and retry.
+                        var fresh = new DeviceFlow(http, TimeProvider.System).RefreshAsync(refresh, CancellationToken.None).GetAwaiter().GetResult();
+                        client.UseAccessToken(fresh.AccessToken);
+                        client.DeleteDeviceAsync(enrolment.DeviceId).GetAwaiter().GetResult();
+                    }
+
                     stdout.WriteLine($"deleted device {enrolment.DeviceId} on {enrolment.ServerUrl}");
                 }
-                catch (Exception e) when (e is HamachiApiException or HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is HamachiApiException or HttpRequestException or TaskCanceledException or IOException)
                 {
                     stderr.WriteLine($"hamachi logout: could not delete device {enrolment.DeviceId} on the server ({e.Message}); remove it in the Portal");
                 }

@@ -1,4 +1,5 @@
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
 
 namespace HamachiCloud.Agent.Ipc;
 
@@ -11,7 +12,7 @@ public interface IDaemonBackend
 
     NetcheckResult Netcheck();
 
-    Task<CommandResult> CreateNetworkAsync(string name, string? password, CancellationToken ct);
+    Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct);
 
     Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct);
 

@@ -10,7 +10,8 @@ public sealed record ReconnectBackoff
 {
     public TimeSpan Base { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan Cap { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>16 s: an agent is back within 30 s of the server's return (1, 2, 4, 8, 16 s, then 16 s).</summary>
+    public TimeSpan Cap { get; init; } = TimeSpan.FromSeconds(16);
 
     /// <summary>Fraction of the delay that is random, 0 (none) to 1 (full jitter).</summary>
     public double Jitter { get; init; } = 0.5;

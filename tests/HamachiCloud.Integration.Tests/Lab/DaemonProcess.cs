@@ -5,8 +5,8 @@ using HamachiCloud.Testing.Net;
 namespace HamachiCloud.Integration.Tests.Lab;
 
 /// <summary>
-/// <c>hamachi daemon --state-dir DIR</c> in a lab namespace, started once its control channel
-/// logged in. Dispose sends SIGTERM and waits for a clean exit (killed otherwise).
+/// <c>hamachi daemon --state-dir DIR</c> in a lab namespace, started once it printed a marker
+/// (by default: its control channel logged in). Dispose sends SIGTERM and waits for a clean exit (killed otherwise).
 /// </summary>
 internal sealed class DaemonProcess : IDisposable
 {
@@ -15,9 +15,12 @@ internal sealed class DaemonProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private DaemonProcess(Process process)
+    private readonly string _marker;
+
+    private DaemonProcess(Process process, string marker)
     {
         _process = process;
+        _marker = marker;
     }
 
     public string Output
@@ -33,7 +36,8 @@ internal sealed class DaemonProcess : IDisposable
 
     public int? ExitCodeAfterStop { get; private set; }
 
-    public static DaemonProcess Start(NetworkNamespace ns, string stateDir)
+    /// <summary>Starts the daemon and waits for a line containing <paramref name="marker"/> (default: logged in).</summary>
+    public static DaemonProcess Start(NetworkNamespace ns, string stateDir, string marker = LoggedIn)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["netns", "exec", ns.Name, HamachiCli.Dotnet, HamachiCli.Dll, "daemon", "--state-dir", stateDir])
@@ -42,7 +46,7 @@ internal sealed class DaemonProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        var daemon = new DaemonProcess(process);
+        var daemon = new DaemonProcess(process, marker);
         using var up = new ManualResetEventSlim();
         process.OutputDataReceived += (_, e) => daemon.Append(e.Data, up);
         process.ErrorDataReceived += (_, e) => daemon.Append(e.Data, null);
@@ -54,11 +58,35 @@ internal sealed class DaemonProcess : IDisposable
             if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
                 daemon.Dispose();
-                throw new InvalidOperationException($"hamachi daemon in {ns.Name} did not log in: {daemon.Output}");
+                throw new InvalidOperationException($"hamachi daemon in {ns.Name} did not print '{marker}': {daemon.Output}");
             }
         }
 
         return daemon;
+    }
+
+    /// <summary>Waits until <paramref name="marker"/> has been printed <paramref name="times"/> times; false on timeout.</summary>
+    public bool WaitFor(string marker, int times, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var output = Output;
+            var count = 0;
+            for (var at = output.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = output.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            if (count >= times)
+            {
+                return true;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return false;
     }
 
     public void Dispose()
@@ -90,7 +118,7 @@ internal sealed class DaemonProcess : IDisposable
             _output.AppendLine(line);
         }
 
-        if (signal is not null && line.Contains(LoggedIn, StringComparison.Ordinal))
+        if (signal is not null && line.Contains(_marker, StringComparison.Ordinal))
         {
             try
             {

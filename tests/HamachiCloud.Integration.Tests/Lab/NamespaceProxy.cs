@@ -33,6 +33,7 @@ internal sealed class NamespaceProxy : IDisposable
                 using (ns.Enter())
                 {
                     listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                    listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // restartable while old connections linger
                     listener.Bind(listen);
                     listener.Listen(64);
                 }
@@ -47,11 +48,16 @@ internal sealed class NamespaceProxy : IDisposable
         return failure is null ? new NamespaceProxy(listener!, target) : throw new IOException($"proxy in {ns.Name} on {listen}: {failure.Message}", failure);
     }
 
+    /// <summary>Stops listening and cuts every forwarded connection (the server becomes unreachable). Idempotent.</summary>
     public void Dispose()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         _stop.Cancel();
         _listener.Dispose();
-        _stop.Dispose();
     }
 
     private async Task AcceptAsync()

@@ -5,6 +5,8 @@ using HamachiCloud.Api.Contracts.SetupKeys;
 using HamachiCloud.Protocol.Control;
 using HamachiCloud.Protocol.Crypto;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HamachiCloud.Api.Tests;
 
@@ -132,6 +134,56 @@ public abstract class ControlLoginTests(ApiWorld world)
         }
 
         // Over long polling every send is a request, which the ban middleware refuses as well.
+    }
+
+    [SkippableFact]
+    public async Task A_live_session_from_a_newly_banned_range_is_told_why_and_closed_at_once()
+    {
+        var f = await world.GetAsync();
+        var user = await TestUser.CreateAsync(f);
+        var staff = await TestUser.CreateStaffAsync(f);
+        await using var agent = await TestAgent.EnrolWithSetupKeyAsync(f, user, "live-banned");
+        await using var bystander = await TestAgent.EnrolWithSetupKeyAsync(f, user, "bystander");
+        await agent.ConnectAsync(f, clientAddress: "203.0.113.77", webSocket: true);
+        await agent.HelloAsync();
+        Assert.True((await agent.LoginAsync()).Ok);
+        await bystander.ConnectAsync(f, clientAddress: "192.0.2.77", webSocket: true);
+        await bystander.HelloAsync();
+        Assert.True((await bystander.LoginAsync()).Ok);
+
+        var ban = await staff.Client.CreateBanAsync(new("203.0.113.0/24", "abuse from this range"));
+        try
+        {
+            await agent.WaitUntilAsync(a => a.Closed, "the banned session to close", TimeSpan.FromSeconds(5));
+            var goodbye = Assert.Single(agent.Goodbyes);
+            Assert.Equal(LoginErrors.Banned, goodbye.Code);
+            Assert.Contains("abuse from this range", goodbye.Reason);
+            Assert.False(bystander.Closed);
+            Assert.Empty(bystander.Goodbyes);
+            await using var scope = f.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Data.HamachiDbContext>();
+            Assert.Null((await db.Devices.SingleAsync(d => d.Id == agent.DeviceId)).ConnectionId);
+        }
+        finally
+        {
+            await staff.Client.DeleteBanAsync(ban.Id);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_deleted_devices_live_session_is_told_and_closed()
+    {
+        var f = await world.GetAsync();
+        var user = await TestUser.CreateAsync(f);
+        await using var agent = await TestAgent.EnrolWithSetupKeyAsync(f, user, "to-delete");
+        await agent.ConnectAsync(f, webSocket: true);
+        await agent.HelloAsync();
+        Assert.True((await agent.LoginAsync()).Ok);
+
+        await user.Client.DeleteDeviceAsync(agent.DeviceId);
+
+        await agent.WaitUntilAsync(a => a.Closed, "the deleted device's session to close", TimeSpan.FromSeconds(5));
+        Assert.Contains(agent.Goodbyes, g => g.Code == LoginErrors.UnknownDevice);
     }
 
     [SkippableFact]

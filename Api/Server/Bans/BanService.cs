@@ -1,12 +1,13 @@
 using System.Net;
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Bans;
+using HamachiCloud.Api.ControlPlane;
 using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.Bans;
 
 /// <summary>IP-range bans, managed by support staff and admins only.</summary>
-internal sealed class BanService(HamachiDbContext db, UserManager<User> users, AuditLog audit, BanList bans, TimeProvider clock)
+internal sealed class BanService(HamachiDbContext db, UserManager<User> users, AuditLog audit, BanList bans, LiveSessions sessions, TimeProvider clock)
 {
     public async Task<BanDto> CreateAsync(Guid userId, CreateBanRequest request, CancellationToken ct)
     {
@@ -32,6 +33,7 @@ internal sealed class BanService(HamachiDbContext db, UserManager<User> users, A
         audit.Record(userId, "ban.created", "ban", ban.Id, $"{ban.Cidr}: {ban.Reason}");
         await db.SaveChangesAsync(ct);
         bans.Invalidate();
+        sessions.CheckNow(); // live control sessions from the range are dropped now
         return ToDto(ban);
     }
 

@@ -21,6 +21,7 @@ internal sealed class AgentHub(
     MapChangeQueue changes,
     MapPublisher maps,
     AgentCommands commands,
+    LiveSessions live,
     IOptions<ControlPlaneOptions> options,
     TimeProvider clock,
     ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
@@ -95,6 +96,7 @@ internal sealed class AgentHub(
         await db.SaveChangesAsync(ct);
         session.Stage = AgentStage.LoggedIn;
         session.UserId = device.UserId;
+        live.Add(Context, remote, device.Id);
 
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroups.Device(device.Id), ct);
         var map = await maps.FullMapAsync(device.Id, device.UserId, ct);
@@ -158,6 +160,7 @@ internal sealed class AgentHub(
     {
         var session = Session;
         session.AbortTimer?.Dispose();
+        live.Remove(Context.ConnectionId);
         if (session.Stage == AgentStage.LoggedIn)
         {
             // No goodbye: peers verify the device themselves; it goes offline after the grace period unless it returns.

@@ -16,6 +16,13 @@ public sealed class ControlPlaneOptions
     /// <summary>Lifetime of an enrolled device's keys; after it, login is refused with key_expired.</summary>
     public int DeviceKeyLifetimeDays { get; set; } = 180;
 
+    /// <summary>
+    /// How often each node re-checks its live sessions against bans, deleted devices and key
+    /// expiry (a change made on the same node is enforced at once; other nodes' ban changes
+    /// within this plus the ban cache age of 15 s).
+    /// </summary>
+    public int SessionCheckSeconds { get; set; } = 5;
+
     internal sealed class Validator : IValidateOptions<ControlPlaneOptions>
     {
         public ValidateOptionsResult Validate(string? name, ControlPlaneOptions o)
@@ -29,6 +36,11 @@ public sealed class ControlPlaneOptions
             if (o.OfflineGraceSeconds is < 1 or > 3600)
             {
                 failures.Add($"{Section}:OfflineGraceSeconds must be 1..3600");
+            }
+
+            if (o.SessionCheckSeconds is < 1 or > 3600)
+            {
+                failures.Add($"{Section}:SessionCheckSeconds must be 1..3600");
             }
 
             if (o.DeviceKeyLifetimeDays is < 1 or > 3650)

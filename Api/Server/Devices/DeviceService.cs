@@ -5,7 +5,7 @@ using HamachiCloud.Api.ControlPlane;
 namespace HamachiCloud.Api.Devices;
 
 /// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, delete.</summary>
-internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes)
+internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes, LiveSessions sessions)
 {
     /// <summary>Registers a device's public keys with the account and gives it its addresses.</summary>
     public async Task<Device> EnrolAsync(Guid userId, string name, string machineKeyHex, string nodeKeyHex, TimeSpan keyLifetime, CancellationToken ct)
@@ -72,6 +72,7 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
         await db.SaveChangesAsync(ct);
         changes.AccountChanged(userId);
         changes.DeviceRevoked(device.Id);
+        sessions.CheckNow(); // a live session of this device ends now, not at the next check
     }
 
     private async Task<Device> MineAsync(Guid userId, Guid id, CancellationToken ct) =>

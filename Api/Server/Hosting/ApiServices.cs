@@ -96,6 +96,8 @@ internal static class ApiServices
         services.AddSingleton(_ => ServerIdentity.Load(identity.KeyDirectory));
         services.AddSingleton<MapChangeQueue>();
         services.AddSingleton<MapUpdateBatcher>();
+        services.AddSingleton<LiveSessions>();
+        services.AddHostedService<SessionEnforcer>();
         services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
         services.AddScoped<MapPublisher>();
         services.AddScoped<AgentCommands>();

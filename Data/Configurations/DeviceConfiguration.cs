@@ -16,6 +16,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         d.HasIndex(x => x.VirtualIPv4).IsUnique();
         d.HasIndex(x => x.VirtualIPv6).IsUnique();
         d.Property(x => x.ConnectionId).HasMaxLength(128);
+        d.HasIndex(x => x.ConnectionNodeId);
         d.Property(x => x.Endpoints).HasMaxLength(1024).IsRequired();
         d.HasIndex(x => x.UserId);
         d.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);

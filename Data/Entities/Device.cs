@@ -32,6 +32,9 @@ public class Device
     /// </summary>
     public string? ConnectionId { get; set; }
 
+    /// <summary>The Api node holding <see cref="ConnectionId"/> (see <see cref="ApiNode"/>): if that node stops heartbeating, another node treats the session as lost.</summary>
+    public Guid? ConnectionNodeId { get; set; }
+
     /// <summary>Candidate endpoints ("ip:port", space separated): reported local ones plus the one the server observed.</summary>
     public string Endpoints { get; set; } = "";
 }

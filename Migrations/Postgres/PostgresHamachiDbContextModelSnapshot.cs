@@ -22,6 +22,30 @@ namespace HamachiCloud.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.ApiNode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.ToTable("ApiNodes");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -129,6 +153,9 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<Guid?>("ConnectionNodeId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -172,6 +199,8 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasColumnType("character varying(45)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConnectionNodeId");
 
                     b.HasIndex("MachineKey")
                         .IsUnique();

@@ -33,4 +33,39 @@ public sealed class ControlScaleOutTests
         await b.Connection.StopAsync();
         await a.WaitUntilAsync(x => x.VerifyRequests.Any(r => r.DeviceIds.Contains(b.DeviceId)), "verify b across nodes");
     }
+
+    [SkippableFact]
+    public async Task When_a_node_dies_its_devices_are_verified_by_their_peers_and_go_offline()
+    {
+        var redis = Requires.Redis();
+        var settings = new Dictionary<string, string>
+        {
+            ["Redis:Connection"] = redis,
+            ["ControlPlane:NodeHeartbeatSeconds"] = "1",
+            ["ControlPlane:NodeTimeoutSeconds"] = "3",
+            ["ControlPlane:OfflineGraceSeconds"] = "2",
+        };
+        await using var nodeA = await ApiFactory.CreateAsync(DatabaseProvider.Postgres, settings);
+        _ = nodeA.Server;
+        var nodeB = nodeA.CreateSecondNode(settings);
+        _ = nodeB.Server;
+
+        var owner = await TestUser.CreateAsync(nodeA, "owner");
+        var bob = await TestUser.CreateAsync(nodeA, "bob");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("node dies"));
+        await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+        await using var a = await TestAgent.EnrolWithSetupKeyAsync(nodeA, owner, "on-a");
+        var b = await TestAgent.EnrolWithSetupKeyAsync(nodeB, bob, "on-b");
+        await a.ConnectAndLoginAsync(nodeA);
+        await b.ConnectAndLoginAsync(nodeB);
+        await a.WaitUntilAsync(x => x.Peer(b)?.Online == true, "b online, seen across nodes");
+
+        // Node B goes away with b's session (its own grace timers go with it): only node A is left to notice.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await nodeB.DisposeAsync();
+        await b.DisposeAsync();
+        await a.WaitUntilAsync(x => x.VerifyRequests.Any(r => r.DeviceIds.Contains(b.DeviceId)), "node A asks a to verify b", TimeSpan.FromSeconds(20));
+        await a.WaitUntilAsync(x => x.Peer(b)?.Online == false, "b offline for a after node B died", TimeSpan.FromSeconds(20));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 15);
+    }
 }

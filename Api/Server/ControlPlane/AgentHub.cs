@@ -21,6 +21,7 @@ internal sealed class AgentHub(
     MapChangeQueue changes,
     MapPublisher maps,
     AgentCommands commands,
+    ApiNodeIdentity node,
     LiveSessions live,
     IOptions<ControlPlaneOptions> options,
     TimeProvider clock,
@@ -92,6 +93,7 @@ internal sealed class AgentHub(
         }
 
         device!.ConnectionId = Context.ConnectionId;
+        device.ConnectionNodeId = node.Id;
         device.LastSeenAt = now;
         await db.SaveChangesAsync(ct);
         session.Stage = AgentStage.LoggedIn;

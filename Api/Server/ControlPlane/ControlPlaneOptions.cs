@@ -23,6 +23,12 @@ public sealed class ControlPlaneOptions
     /// </summary>
     public int SessionCheckSeconds { get; set; } = 5;
 
+    /// <summary>How often this node stamps its liveness (table ApiNodes) and looks for dead nodes.</summary>
+    public int NodeHeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>A node silent this long is dead: another node treats its devices' sessions as lost (verify, then offline after the grace).</summary>
+    public int NodeTimeoutSeconds { get; set; } = 30;
+
     internal sealed class Validator : IValidateOptions<ControlPlaneOptions>
     {
         public ValidateOptionsResult Validate(string? name, ControlPlaneOptions o)
@@ -41,6 +47,16 @@ public sealed class ControlPlaneOptions
             if (o.SessionCheckSeconds is < 1 or > 3600)
             {
                 failures.Add($"{Section}:SessionCheckSeconds must be 1..3600");
+            }
+
+            if (o.NodeHeartbeatSeconds is < 1 or > 300)
+            {
+                failures.Add($"{Section}:NodeHeartbeatSeconds must be 1..300");
+            }
+
+            if (o.NodeTimeoutSeconds < 2 * o.NodeHeartbeatSeconds || o.NodeTimeoutSeconds > 3600)
+            {
+                failures.Add($"{Section}:NodeTimeoutSeconds must be at least twice NodeHeartbeatSeconds and at most 3600");
             }
 
             if (o.DeviceKeyLifetimeDays is < 1 or > 3650)

@@ -97,6 +97,8 @@ internal static class ApiServices
         services.AddSingleton<MapChangeQueue>();
         services.AddSingleton<MapUpdateBatcher>();
         services.AddSingleton<LiveSessions>();
+        services.AddSingleton<ApiNodeIdentity>();
+        services.AddHostedService<NodeHeartbeat>();
         services.AddHostedService<SessionEnforcer>();
         services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
         services.AddScoped<MapPublisher>();

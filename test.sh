@@ -32,6 +32,7 @@ TEST_APT_PACKAGES=(
     nftables
     iputils-ping
     iproute2
+    procps   # kill: the lab tests stop daemons and pings with SIGTERM/SIGINT
 )
 
 RESULTS_DIR=${HAMACHI_TEST_RESULTS:-$REPO_ROOT/.test-artifacts/test-results}

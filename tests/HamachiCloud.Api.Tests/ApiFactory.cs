@@ -1,6 +1,7 @@
 using HamachiCloud.Migrations;
 using HamachiCloud.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -16,9 +17,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly DatabaseProvider _provider;
     private readonly string _connectionString;
     private readonly string _directory;
-    private readonly PostgresDatabase? _postgres;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private readonly bool _ownsDirectory = true;
+    private PostgresDatabase? _postgres;
+    private bool _ownsDirectory = true;
 
     private ApiFactory(DatabaseProvider provider, string connectionString, string directory, PostgresDatabase? postgres, IReadOnlyDictionary<string, string>? settings, bool ownsDirectory = true)
     {
@@ -38,6 +39,24 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// </summary>
     public ApiFactory CreateSecondNode(IReadOnlyDictionary<string, string>? settings = null) =>
         new(_provider, _connectionString, _directory, null, settings ?? _settings, ownsDirectory: false);
+
+    /// <summary>
+    /// The same deployment after a restart: same database and key directory, which the successor
+    /// now owns (this instance's dispose keeps them). Dispose this one, then start the successor.
+    /// </summary>
+    public ApiFactory CreateSuccessor()
+    {
+        var successor = new ApiFactory(_provider, _connectionString, _directory, _postgres, _settings, _ownsDirectory)
+        {
+            ConfigureTestServices = ConfigureTestServices,
+        };
+        _postgres = null;
+        _ownsDirectory = false;
+        return successor;
+    }
+
+    /// <summary>Extra test registrations (e.g. a hub filter), applied after the Api's own; set before the server starts.</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; set; }
 
     /// <param name="settings">Extra configuration keys, e.g. "Redis:Connection".</param>
     public static async Task<ApiFactory> CreateAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string>? settings = null)
@@ -64,6 +83,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestClientAddress>());
+        if (ConfigureTestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

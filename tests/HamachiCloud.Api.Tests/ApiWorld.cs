@@ -21,6 +21,7 @@ public abstract class ApiWorld : IAsyncDisposable
             if (_factory is null)
             {
                 var factory = await ApiFactory.CreateAsync(Provider);
+                Configure(factory);
                 _ = factory.Server; // start now: migrations, clients
                 _factory = factory;
             }
@@ -31,6 +32,11 @@ public abstract class ApiWorld : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Test registrations for this world's Api (e.g. a log capture), before it starts.</summary>
+    protected virtual void Configure(ApiFactory factory)
+    {
     }
 
     public async ValueTask DisposeAsync()

@@ -111,14 +111,21 @@ public sealed class TestAgent : IAsyncDisposable
         await _connection.StartAsync();
     }
 
-    public async Task<HelloResponse> HelloAsync(int[]? versions = null, Guid? deviceId = null)
+    public async Task<HelloResponse> HelloAsync(int[]? versions = null, Guid? deviceId = null, string agentVersion = "test")
     {
         _agentNonce = RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize);
         _helloDevice = deviceId ?? DeviceId;
         _hello = await Connection.InvokeAsync<HelloResponse>(nameof(IAgentHub.Hello),
-            new HelloRequest(versions ?? ControlProtocol.SupportedVersions, _helloDevice, _agentNonce, "test"));
+            new HelloRequest(versions ?? ControlProtocol.SupportedVersions, _helloDevice, _agentNonce, agentVersion));
         return _hello;
     }
+
+    /// <summary>The last login request this agent sent (what an eavesdropper could capture and replay).</summary>
+    public LoginRequest? LastLogin { get; private set; }
+
+    /// <summary>Sends <paramref name="request"/> as this session's login, whatever transcript it signs (a replay).</summary>
+    public Task<LoginResponse> SendLoginAsync(LoginRequest request) =>
+        Connection.InvokeAsync<LoginResponse>(nameof(IAgentHub.Login), request);
 
     private HelloResponse? _hello;
     private Guid _helloDevice;
@@ -132,7 +139,8 @@ public sealed class TestAgent : IAsyncDisposable
     {
         var h = _hello ?? throw new InvalidOperationException("hello first");
         var transcript = LoginTranscript.AgentProof(h.ProtocolVersion, _helloDevice, _agentNonce, h.ServerNonce);
-        return Connection.InvokeAsync<LoginResponse>(nameof(IAgentHub.Login), new LoginRequest((signWith ?? MachineKey).Sign(transcript)));
+        LastLogin = new LoginRequest((signWith ?? MachineKey).Sign(transcript));
+        return SendLoginAsync(LastLogin);
     }
 
     /// <summary>Connect, hello (refusing a server that fails the pinned-key check), login.</summary>

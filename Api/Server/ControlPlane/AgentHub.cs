@@ -169,6 +169,12 @@ internal sealed class AgentHub(
             changes.ConnectionLost(session.DeviceId, Context.ConnectionId, clock.GetUtcNow().AddSeconds(options.Value.OfflineGraceSeconds));
             log.LogInformation("device {DeviceId} lost without goodbye: {Error}", session.DeviceId, exception?.Message ?? "closed");
         }
+        else if (exception is not null && session.Stage is AgentStage.New or AgentStage.Hello)
+        {
+            // Bad input SignalR refused before our methods ran (malformed or oversized frame, a call that does not bind).
+            log.LogWarning("control connection {ConnectionId} from {Remote} closed before login (stage {Stage}): {Error}",
+                Context.ConnectionId, Context.GetHttpContext()?.Connection.RemoteIpAddress, session.Stage, exception.Message);
+        }
 
         session.Stage = AgentStage.Closed;
         await base.OnDisconnectedAsync(exception);

@@ -29,6 +29,13 @@ public sealed class ControlPlaneOptions
     /// <summary>A node silent this long is dead: another node treats its devices' sessions as lost (verify, then offline after the grace).</summary>
     public int NodeTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Largest hub message an agent may send, in bytes (SignalR's MaximumReceiveMessageSize for
+    /// the agent hub). Agents send small records (hello, login, commands, a discovery report of at
+    /// most 16 endpoints); a bigger frame closes the connection before it is parsed.
+    /// </summary>
+    public int MaximumReceiveMessageBytes { get; set; } = 64 * 1024;
+
     internal sealed class Validator : IValidateOptions<ControlPlaneOptions>
     {
         public ValidateOptionsResult Validate(string? name, ControlPlaneOptions o)
@@ -62,6 +69,11 @@ public sealed class ControlPlaneOptions
             if (o.DeviceKeyLifetimeDays is < 1 or > 3650)
             {
                 failures.Add($"{Section}:DeviceKeyLifetimeDays must be 1..3650");
+            }
+
+            if (o.MaximumReceiveMessageBytes is < 1024 or > 16 * 1024 * 1024)
+            {
+                failures.Add($"{Section}:MaximumReceiveMessageBytes must be 1024..16777216");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

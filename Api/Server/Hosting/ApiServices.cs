@@ -15,6 +15,7 @@ using HamachiCloud.Api.SetupKeys;
 using HamachiCloud.Migrations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Hosting;
@@ -30,7 +31,7 @@ internal static class ApiServices
         Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
-        Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
+        var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
@@ -59,6 +60,15 @@ internal static class ApiServices
         // Detailed hub errors (exception messages to the caller) only where no one else is listening.
         var detailedErrors = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
         var signalR = services.AddSignalR(o => o.EnableDetailedErrors = detailedErrors).AddMessagePackProtocol();
+        signalR.AddHubOptions<AgentHub>(o =>
+        {
+            o.MaximumReceiveMessageSize = controlPlane.MaximumReceiveMessageBytes;
+            o.SupportedProtocols = ["messagepack"]; // agents speak MessagePack only
+        });
+        // A call whose arguments do not bind closes the connection like any malformed frame.
+        var messagePack = services.Single(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(MessagePackHubProtocol));
+        services.Remove(messagePack);
+        services.AddSingleton<IHubProtocol>(sp => new StrictHubProtocol(ActivatorUtilities.CreateInstance<MessagePackHubProtocol>(sp)));
         if (!string.IsNullOrWhiteSpace(redis.Connection))
         {
             signalR.AddStackExchangeRedis(redis.Connection, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("hamachi"));

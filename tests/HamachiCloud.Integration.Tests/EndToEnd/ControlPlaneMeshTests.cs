@@ -22,9 +22,7 @@ namespace HamachiCloud.Integration.Tests.EndToEnd;
 /// The whole product in network namespaces: the real Api (SQLite) reachable at a lab "public"
 /// address (198.18.0.11:8080 in its own namespace), three <c>hamachi</c> agents that enrol with
 /// setup keys (one account each), run as daemons, join one mesh network over the control channel
-/// and ping each other over the overlay; then the server becomes unreachable, tunnels keep working,
-/// an agent restarted during the outage gets its tunnels back from its signed cache, and all agents
-/// log in again once the server returns.
+/// and ping each other over the overlay. (Surviving a server outage: <see cref="ControlPlaneOutageTests"/>.)
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
@@ -32,7 +30,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
     private const int ApiLabPort = 8080;
 
     [SkippableFact]
-    public async Task Three_agents_enrol_with_setup_keys_join_a_mesh_every_pair_pings_and_tunnels_outlive_the_server()
+    public async Task Three_agents_enrol_with_setup_keys_join_a_mesh_and_every_pair_pings_within_3_s()
     {
         Requires.Root();
         Requires.Command("ping");
@@ -84,28 +82,6 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
             var list = HamachiCli.Run(null, TimeSpan.FromSeconds(20), "list", "--json", "--state-dir", agents[0].State);
             Assert.True(list.ExitCode == 0, list.Stderr);
             Assert.Contains("agent3", list.Stdout, StringComparison.Ordinal);
-
-            // The server becomes unreachable: tunnels stay up.
-            proxy.Dispose();
-            var outage = Stopwatch.StartNew();
-            Assert.True(FirstAnswer(agents[1].Ns, agents[0].IPv4, TimeSpan.FromSeconds(5), outage) < TimeSpan.FromSeconds(5), "no ping over an existing tunnel once the server was gone");
-
-            // An agent restarted during the outage gets its tunnels back from its signed cache.
-            daemons[0].Dispose();
-            output.WriteLine(daemons[0].Output);
-            daemons[0] = DaemonProcess.Start(agents[0].Ns, agents[0].State, "restored 2 tunnel(s)");
-            var restored = Stopwatch.StartNew();
-            Assert.True(FirstAnswer(agents[0].Ns, agents[1].IPv4, TimeSpan.FromSeconds(10), restored) < TimeSpan.FromSeconds(10), $"no tunnel from the cache: {daemons[0].Output}");
-            Assert.True(FirstAnswer(agents[0].Ns, agents[2].IPv4, TimeSpan.FromSeconds(10), restored) < TimeSpan.FromSeconds(10), $"no tunnel from the cache: {daemons[0].Output}");
-            output.WriteLine($"restarted agent pinged both peers {restored.Elapsed.TotalSeconds:0.00} s after it started, the server still unreachable");
-
-            // The server returns: every agent logs in again (back-off capped at 16 s).
-            proxy = NamespaceProxy.Start(serverNs, new IPEndPoint(serverAddress, ApiLabPort), new IPEndPoint(IPAddress.Loopback, apiPort));
-            var returned = Stopwatch.StartNew();
-            Assert.True(daemons[0].WaitFor(DaemonProcess.LoggedIn, 1, TimeSpan.FromSeconds(30)), $"restarted agent did not reconnect: {daemons[0].Output}");
-            Assert.True(daemons[1].WaitFor(DaemonProcess.LoggedIn, 2, TimeSpan.FromSeconds(30)), $"agent2 did not reconnect: {daemons[1].Output}");
-            Assert.True(daemons[2].WaitFor(DaemonProcess.LoggedIn, 2, TimeSpan.FromSeconds(30)), $"agent3 did not reconnect: {daemons[2].Output}");
-            output.WriteLine($"all agents logged in again {returned.Elapsed.TotalSeconds:0.0} s after the server returned (target < 30 s)");
         }
         finally
         {

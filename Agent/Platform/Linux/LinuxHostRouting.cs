@@ -141,24 +141,24 @@ public sealed class LinuxHostRouting : IHostRouting
         s.Append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
         if (v4.Count > 0)
         {
-            s.Append("    iifname ").Append(name).Append(" ip daddr @lan4 accept\n");
+            s.Append("    iifname ").Append(name).Append(" ip daddr @lan4 counter accept\n");
         }
 
         if (v6.Count > 0)
         {
-            s.Append("    iifname ").Append(name).Append(" ip6 daddr @lan6 accept\n");
+            s.Append("    iifname ").Append(name).Append(" ip6 daddr @lan6 counter accept\n");
         }
 
-        s.Append("    iifname ").Append(name).Append(" drop\n  }\n");
+        s.Append("    iifname ").Append(name).Append(" counter drop\n  }\n");
         s.Append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
         if (v4.Count > 0)
         {
-            s.Append("    oifname != ").Append(name).Append(" ip saddr ").Append(overlayV4).Append(" ip daddr @lan4 masquerade\n");
+            s.Append("    oifname != ").Append(name).Append(" ip saddr ").Append(overlayV4).Append(" ip daddr @lan4 counter masquerade\n");
         }
 
         if (v6.Count > 0)
         {
-            s.Append("    oifname != ").Append(name).Append(" ip6 saddr ").Append(overlayV6).Append(" ip6 daddr @lan6 masquerade\n");
+            s.Append("    oifname != ").Append(name).Append(" ip6 saddr ").Append(overlayV6).Append(" ip6 daddr @lan6 counter masquerade\n");
         }
 
         s.Append("  }\n}\n");

@@ -27,6 +27,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<DeviceNetworkState> DeviceNetworkStates => Set<DeviceNetworkState>();
     public DbSet<DeviceMapState> DeviceMapStates => Set<DeviceMapState>();
     public DbSet<ApiNode> ApiNodes => Set<ApiNode>();
+    public DbSet<GatewayRoute> GatewayRoutes => Set<GatewayRoute>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

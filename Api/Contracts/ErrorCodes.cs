@@ -30,4 +30,7 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string InvalidSetupKey = "invalid_setup_key";
     public const string InternalError = "internal_error";
+    public const string NotGatewayNetwork = "not_gateway_network";
+    public const string NotGateway = "not_gateway";
+    public const string RouteOverlap = "route_overlap";
 }

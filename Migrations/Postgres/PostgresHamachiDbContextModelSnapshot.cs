@@ -261,6 +261,47 @@ namespace HamachiCloud.Migrations.Postgres
                     b.ToTable("DeviceNetworkStates");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(49)
+                        .HasColumnType("character varying(49)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("NetworkId", "DeviceId", "Prefix")
+                        .IsUnique();
+
+                    b.ToTable("GatewayRoutes");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1008,6 +1049,25 @@ namespace HamachiCloud.Migrations.Postgres
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.DeviceNetworkState", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Device");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
                         .WithMany()

@@ -254,6 +254,47 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.ToTable("DeviceNetworkStates");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(49)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("NetworkId", "DeviceId", "Prefix")
+                        .IsUnique();
+
+                    b.ToTable("GatewayRoutes");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
                 {
                     b.Property<Guid>("Id")
@@ -997,6 +1038,25 @@ namespace HamachiCloud.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.DeviceNetworkState", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Device");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
                         .WithMany()

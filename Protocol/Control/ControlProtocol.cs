@@ -4,6 +4,8 @@ namespace HamachiCloud.Protocol.Control;
 /// Constants of the agent ⇄ server control channel (SignalR over WebSockets, MessagePack).
 /// Version history (dated; numbers are never reused):
 /// 1 — 2026-11-26: hello/login mutual challenge–response, signed network maps and deltas.
+///     Grown without a new number (optional members only): 2026-11-27 gateway routes
+///     (<c>AdvertiseRoutes</c>, <c>NetworkInfo.Routes</c>, prefixes in <c>PeerInfo.AllowedIps</c>).
 /// </summary>
 public static class ControlProtocol
 {

@@ -28,6 +28,13 @@ public interface IAgentHub
 
     Task<CommandResult> SetNickname(string nickname);
 
+    /// <summary>
+    /// Replaces the LAN prefixes this device advertises in a gateway network (an empty list withdraws
+    /// them all). Only a gateway device (of a hub-role member) may advertise; new prefixes wait for a
+    /// network admin's approval, already decided ones keep their status.
+    /// </summary>
+    Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes);
+
     /// <summary>Clean goodbye: the server marks this device offline at once instead of asking peers to verify it.</summary>
     Task Goodbye();
 }

@@ -2,5 +2,15 @@ using HamachiCloud.Protocol.Networks;
 
 namespace HamachiCloud.Protocol.Control;
 
-/// <summary>A network this device is an active member of, as its members see it.</summary>
-public sealed record NetworkInfo(Guid Id, string NetworkId, string Name, NetworkType Type, bool Online, IReadOnlyList<MemberInfo> Members);
+/// <summary>
+/// A network this device is an active member of, as its members see it. <see cref="Routes"/>: gateway
+/// networks only (null otherwise), the LAN prefixes served through the network's gateway devices.
+/// </summary>
+public sealed record NetworkInfo(
+    Guid Id,
+    string NetworkId,
+    string Name,
+    NetworkType Type,
+    bool Online,
+    IReadOnlyList<MemberInfo> Members,
+    IReadOnlyList<RouteInfo>? Routes = null);

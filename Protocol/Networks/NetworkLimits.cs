@@ -8,4 +8,7 @@ public static class NetworkLimits
 
     /// <summary>Network passwords (in characters, before hashing).</summary>
     public const int MaxPasswordLength = 128;
+
+    /// <summary>LAN prefixes one gateway device may advertise in one gateway network.</summary>
+    public const int MaxGatewayRoutes = 16;
 }

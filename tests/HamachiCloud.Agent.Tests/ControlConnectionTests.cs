@@ -45,8 +45,9 @@ public sealed class ControlConnectionTests : IDisposable
         Assert.Equal(1, SignedPayloads.Open<NetworkMap>(map, _server.PublicKey, out _)!.Version);
 
         Assert.True((await connection.JoinNetworkAsync("123-456-789", null, CancellationToken.None)).Ok);
+        Assert.True((await connection.AdvertiseRoutesAsync("123-456-789", ["198.18.77.0/24", "2001:db8::/64"], CancellationToken.None)).Ok);
         await connection.GoodbyeAsync(CancellationToken.None);
-        Assert.Equal(["Hello", "Login", "JoinNetwork", "Goodbye"], server.Calls);
+        Assert.Equal(["Hello", "Login", "JoinNetwork", "AdvertiseRoutes 123-456-789 198.18.77.0/24 2001:db8::/64", "Goodbye"], server.Calls);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class DaemonHostTests : IDisposable
     private readonly WireGuardDevice _device;
     private readonly DaemonHost _host;
     private readonly StringWriter _log = new();
+    private readonly MemoryHostRouting _routing = new();
 
     public DaemonHostTests()
     {
@@ -27,7 +28,7 @@ public sealed class DaemonHostTests : IDisposable
         using var random = RandomNumberGenerator.Create();
         var conn = new VirtualNetwork().Listen(VirtualNetwork.Endpoint("198.18.0.100", 41641));
         _device = WireGuardDevice.Create(new() { PrivateKey = NodePrivateKey.Generate(random), Peers = [] }, new MemoryTun(), conn, _time);
-        _host = new DaemonHost(_state, enrolment, _device, _time, _log);
+        _host = new DaemonHost(_state, enrolment, _device, _time, _log, _routing);
     }
 
     public void Dispose()
@@ -50,6 +51,44 @@ public sealed class DaemonHostTests : IDisposable
         Assert.Equal(signed.Payload, cache.Map.Payload);
         Assert.Equal(signed.Signature, cache.Map.Signature);
         Assert.Equal((3L, "server", 1), (_host.Status().MapVersion, _host.Status().MapSource, _host.Status().Tunnels));
+    }
+
+    [Fact]
+    public void Gateway_prefixes_become_routes_overlaps_are_reported_and_withdrawn_prefixes_are_removed()
+    {
+        _routing.Interfaces.Add(new Engine.IO.LocalPrefix("eth0", System.Net.IPNetwork.Parse("198.18.7.0/24")));
+        var gw = Maps.Peer(1, true, "198.18.0.1:41641");
+        gw = gw with { AllowedIps = [.. gw.AllowedIps, "198.18.77.0/24", "198.18.7.0/24"] };
+
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(1, gw)));
+
+        Assert.Equal([System.Net.IPNetwork.Parse("198.18.77.0/24")], _routing.Routes);
+        var status = _host.Status();
+        Assert.Equal(["198.18.77.0/24 via peer1"], status.Routes);
+        Assert.Equal(["198.18.7.0/24 via peer1 overlaps your LAN eth0 198.18.7.0/24: route not installed"], status.RouteConflicts);
+        Assert.Contains("198.18.7.0/24 via peer1 overlaps your LAN eth0 198.18.7.0/24: route not installed", _log.ToString(), StringComparison.Ordinal);
+        Assert.Single(_device.GetPeerStatistics()); // the tunnel exists either way
+
+        // Withdrawn (or the approval taken back): the route goes.
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(2, Maps.Peer(1, true, "198.18.0.1:41641"))));
+        Assert.Empty(_routing.Routes);
+        Assert.Empty(_host.Status().RouteConflicts!);
+    }
+
+    [Fact]
+    public void A_gateway_serves_its_approved_routes_and_stops_when_they_go()
+    {
+        var network = new NetworkInfo(Guid.NewGuid(), "123-456-789", "office", Protocol.Networks.NetworkType.Gateway, true, [],
+            [new RouteInfo("198.18.77.0/24", Maps.Self, Protocol.Networks.RouteStatus.Approved), new RouteInfo("198.18.78.0/24", Maps.Self, Protocol.Networks.RouteStatus.Pending)]);
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(1) with { Networks = [network] }));
+
+        Assert.Equal([System.Net.IPNetwork.Parse("198.18.77.0/24")], _routing.Served);
+        Assert.Equal(["198.18.77.0/24"], _host.Status().Serving);
+        var routes = _host.List().Single().Routes!;
+        Assert.Equal([("198.18.77.0/24", "this device", "serving"), ("198.18.78.0/24", "this device", "pending approval")], routes.Select(r => (r.Prefix, r.Gateway, r.Status)));
+
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(2) with { Networks = [network with { Routes = [] }] }));
+        Assert.Empty(_routing.Served);
     }
 
     [Fact]

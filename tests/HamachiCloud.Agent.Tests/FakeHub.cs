@@ -52,6 +52,8 @@ internal sealed class FakeHub(FakeServer server) : Hub<IAgentClient>, IAgentHub
 
     public Task<CommandResult> SetNickname(string nickname) => Command(nameof(SetNickname));
 
+    public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes) => Command($"{nameof(AdvertiseRoutes)} {networkId} {string.Join(' ', prefixes)}");
+
     public Task Goodbye() => Record(nameof(Goodbye));
 
     private Task Record(string call)

@@ -50,7 +50,10 @@ public sealed class IpcTests : IAsyncLifetime
         Assert.True(joined.Ok);
         await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.GoOffline, ["123-456-789"]), CancellationToken.None);
         await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Create, ["lan", "hub-and-spoke"]), CancellationToken.None);
-        Assert.Equal(["join 123-456-789 pw", "online 123-456-789 False", "create lan HubAndSpoke "], _backend.Calls);
+        await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.AdvertiseRoutes, ["123-456-789", "198.18.77.0/24", "2001:db8::/64"]), CancellationToken.None);
+        await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.AdvertiseRoutes, ["123-456-789"]), CancellationToken.None);
+        Assert.Equal(["join 123-456-789 pw", "online 123-456-789 False", "create lan HubAndSpoke ", "routes 123-456-789 198.18.77.0/24 2001:db8::/64", "routes 123-456-789 "],
+            _backend.Calls);
 
         var missing = await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Leave, []), CancellationToken.None);
         Assert.False(missing.Ok);
@@ -89,6 +92,9 @@ public sealed class IpcTests : IAsyncLifetime
         public Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct) => Done($"online {networkId} {online}");
 
         public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) => Done($"nick {nickname}");
+
+        public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
+            Done($"routes {networkId} {string.Join(' ', prefixes)}");
 
         private Task<CommandResult> Done(string call)
         {

@@ -71,6 +71,66 @@ public sealed class NetworkMapBuilderTests
     }
 
     [Fact]
+    public void Approved_gateway_routes_go_to_the_gateways_peer_entry_for_members_of_that_gateway_network_only()
+    {
+        var (gw, m1, m2, d) = (Dev(Owner), Dev(Bob), Dev(Carol), Dev(Dave));
+        MapSnapshot.Route[] routes =
+        [
+            new(gw.Id, "198.18.77.0/24", RouteStatus.Approved),
+            new(gw.Id, "2001:db8:77::/64", RouteStatus.Approved),
+            new(gw.Id, "198.18.78.0/24", RouteStatus.Pending),
+            new(gw.Id, "198.18.79.0/24", RouteStatus.Rejected),
+            new(m1.Id, "198.18.80.0/24", RouteStatus.Approved), // a spoke's route is never used
+        ];
+        var s = Snapshot(
+            [
+                Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol)) with { Routes = routes },
+                Net(Net2, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Dave)),
+            ],
+            gw, m1, m2, d);
+
+        var member = NetworkMapBuilder.Build(s, m1.Id, 1, "100.64.0.0/10", Now);
+        var gateway = Assert.Single(member.Peers);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24", "2001:db8:77::/64"], gateway.AllowedIps);
+        Assert.Equal(
+            [new RouteInfo("198.18.77.0/24", gw.Id, RouteStatus.Approved), new RouteInfo("2001:db8:77::/64", gw.Id, RouteStatus.Approved)],
+            member.Networks.Single().Routes!);
+
+        // The gateway sees its own routes with their status; its peers carry no prefixes.
+        var self = NetworkMapBuilder.Build(s, gw.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal(["198.18.77.0/24", "198.18.78.0/24", "198.18.79.0/24", "2001:db8:77::/64"],
+            self.Networks.Single(n => n.Id == Net1).Routes!.Select(r => r.Prefix));
+        Assert.Equal(RouteStatus.Pending, self.Networks.Single(n => n.Id == Net1).Routes!.Single(r => r.Prefix == "198.18.78.0/24").Status);
+        Assert.All(self.Peers, p => Assert.Equal(2, p.AllowedIps.Count));
+
+        // Dave shares only a mesh network with the gateway device: no LAN prefixes, no routes listed.
+        var mesh = NetworkMapBuilder.Build(s, d.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128"], Assert.Single(mesh.Peers).AllowedIps);
+        Assert.Null(mesh.Networks.Single().Routes);
+
+        // A gateway that went offline in the network takes its routes with it.
+        var offline = Snapshot([Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob)) with { Routes = routes }],
+            gw with { OfflineIn = new HashSet<Guid> { Net1 } }, m1);
+        Assert.Empty(NetworkMapBuilder.Build(offline, m1.Id, 1, "100.64.0.0/10", Now).Peers);
+    }
+
+    [Fact]
+    public void Approving_a_route_is_a_delta_of_the_gateway_peer_and_the_network()
+    {
+        var (gw, m1) = (Dev(Owner), Dev(Bob));
+        Func<RouteStatus, MapSnapshot> at = status => Snapshot(
+            [Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob)) with { Routes = [new(gw.Id, "198.18.77.0/24", status)] }], gw, m1);
+        var v1 = NetworkMapBuilder.Build(at(RouteStatus.Pending), m1.Id, 1, "100.64.0.0/10", Now);
+        var v2 = NetworkMapBuilder.Build(at(RouteStatus.Approved), m1.Id, 2, "100.64.0.0/10", Now);
+
+        var delta = NetworkMapDiff.Diff(v1, v2)!;
+        Assert.Contains("198.18.77.0/24", Assert.Single(delta.UpsertedPeers).AllowedIps);
+        Assert.Single(Assert.Single(delta.UpsertedNetworks).Routes!);
+        Assert.Equal(ControlJson.Serialize(v2), ControlJson.Serialize(NetworkMapDiff.Apply(v1, delta)));
+        Assert.True(NetworkMapDiff.IsEmpty(NetworkMapDiff.Diff(v2, NetworkMapBuilder.Build(at(RouteStatus.Approved), m1.Id, 3, "100.64.0.0/10", Now))!));
+    }
+
+    [Fact]
     public void Own_other_devices_are_peers_in_a_mesh_but_not_between_spokes()
     {
         var (laptop, desktop, o) = (Dev(Bob), Dev(Bob), Dev(Owner));

@@ -8,7 +8,7 @@ namespace HamachiCloud.Agent.Commands;
 /// <summary>
 /// The verbs that ask the running daemon over its Unix socket: <c>status</c>, <c>list</c>,
 /// <c>create</c>, <c>join</c>, <c>leave</c>, <c>go-online</c>, <c>go-offline</c>, <c>set-nick</c>,
-/// <c>netcheck</c>, and <c>ping</c> (resolves the peer through <c>list</c>, then the system ping).
+/// <c>netcheck</c>, <c>advertise-routes</c>, and <c>ping</c> (resolves the peer through <c>list</c>, then the system ping).
 /// </summary>
 public static class ClientCommands
 {
@@ -23,6 +23,7 @@ public static class ClientCommands
                 "list" => List(socket, args, stdout),
                 "netcheck" => Netcheck(socket, args, stdout),
                 "ping" => Ping(socket, args, stdout, stderr),
+                IpcCommands.AdvertiseRoutes => AdvertiseRoutes(socket, args, stdout, stderr),
                 _ => Command(verb, socket, args, stdout, stderr),
             };
         }
@@ -54,6 +55,9 @@ public static class ClientCommands
             ["udp port", status.ListenPort.ToString()],
             ["map", status.MapVersion is null ? "none" : $"v{status.MapVersion} from {status.MapSource}"],
             ["tunnels", status.Tunnels.ToString()],
+            ["routes", status.Routes is { Count: > 0 } r ? string.Join(", ", r) : "-"],
+            .. status.Serving is { Count: > 0 } s ? [["gateway for", string.Join(", ", s)]] : Array.Empty<string[]>(),
+            .. (status.RouteConflicts ?? []).Select(c => new[] { "not routed", c }),
         ]);
         return CommandLine.Ok;
     }
@@ -81,6 +85,10 @@ public static class ClientCommands
                     "  " + m.Nickname, m.DeviceName, m.IPv4, m.Status, m.Path, m.Endpoint ?? "-",
                     m.LastHandshakeSecondsAgo is { } s ? $"{s:0.#} s ago" : "-",
                 }));
+            if (network.Routes is { Count: > 0 } routes)
+            {
+                Output.Table(stdout, ["  route", "gateway", "status"], routes.Select(r => new[] { "  " + r.Prefix, r.Gateway, r.Status }));
+            }
         }
 
         return CommandLine.Ok;
@@ -133,6 +141,33 @@ public static class ClientCommands
         else
         {
             stderr.WriteLine($"hamachi {verb}: {result.Error} ({result.ErrorCode})");
+        }
+
+        return result.Ok ? CommandLine.Ok : CommandLine.Failure;
+    }
+
+    private static int AdvertiseRoutes(string socket, CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Positionals.Count < 1)
+        {
+            stderr.WriteLine("hamachi advertise-routes: expected NETWORK-ID [CIDR...] (no CIDR withdraws every route)");
+            return CommandLine.Usage;
+        }
+
+        var result = IpcClient.Result<CommandResult>(Call(socket, IpcCommands.AdvertiseRoutes, [.. args.Positionals]));
+        if (args.Json)
+        {
+            Output.Json(stdout, result);
+        }
+        else if (result.Ok)
+        {
+            stdout.WriteLine(args.Positionals.Count == 1
+                ? $"advertise-routes: ok ({result.NetworkId}): no routes advertised"
+                : $"advertise-routes: ok ({result.NetworkId}): {string.Join(", ", args.Positionals.Skip(1))} — a network admin approves them (`hamachi list` shows the status)");
+        }
+        else
+        {
+            stderr.WriteLine($"hamachi advertise-routes: {result.Error} ({result.ErrorCode})");
         }
 
         return result.Ok ? CommandLine.Ok : CommandLine.Failure;

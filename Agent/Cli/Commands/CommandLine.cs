@@ -26,6 +26,8 @@ public static class CommandLine
           status | list | netcheck                 ask the daemon
           create NAME [--type mesh|hub-and-spoke|gateway] [--password P] | join ID [--password P] | leave ID
           go-online ID | go-offline ID | set-nick NAME | ping PEER [--count N]
+          advertise-routes ID [CIDR...]            as a gateway of network ID, offer these LAN prefixes
+                                                   (an admin approves them; none: withdraw all)
 
         Every command takes --state-dir DIR (default /var/lib/hamachi, or $HAMACHI_STATE_DIR)
         and --json (machine-readable output).
@@ -53,7 +55,7 @@ public static class CommandLine
                 return WithArgs(args, [], [], stderr, a => Enrol.LoginCommand.Logout(a, stdout, stderr));
             case "daemon":
                 return WithArgs(args, ["--interface", "--port", "--group", "--socket"], [], stderr, a => Daemon.DaemonCommand.Run(a, stdout, stderr));
-            case "status" or "list" or "netcheck" or "create" or "join" or "leave" or "go-online" or "go-offline" or "set-nick" or "ping":
+            case "status" or "list" or "netcheck" or "create" or "join" or "leave" or "go-online" or "go-offline" or "set-nick" or "ping" or "advertise-routes":
                 return WithArgs(args, ["--password", "--socket", "--count", "--type"], [], stderr, a => ClientCommands.Run(args[0], a, stdout, stderr));
             default:
                 stderr.WriteLine($"hamachi: unknown command or arguments '{string.Join(' ', args)}'");

@@ -99,6 +99,9 @@ public sealed class ControlConnection : IAsyncDisposable
     public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) =>
         _hub.InvokeAsync<CommandResult>(nameof(IAgentHub.SetNickname), nickname, ct);
 
+    public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
+        _hub.InvokeAsync<CommandResult>(nameof(IAgentHub.AdvertiseRoutes), networkId, prefixes.ToArray(), ct);
+
     /// <summary>Clean goodbye (the server marks us offline at once), then close.</summary>
     public async Task GoodbyeAsync(CancellationToken ct)
     {

@@ -15,8 +15,9 @@ namespace HamachiCloud.Agent.Daemon;
 
 /// <summary>
 /// <c>hamachi daemon</c>: the composition of the enrolled agent. TUN with the device's addresses,
-/// UDP socket, data plane, tunnels restored from the signed cache, the control loop, the IPC
-/// socket; runs until SIGINT/SIGTERM, then says goodbye to the server and stops.
+/// UDP socket, data plane, tunnels restored from the signed cache, gateway routes (kernel routes,
+/// forwarding and nftables masquerade, removed at exit), the control loop, the IPC socket; runs until
+/// SIGINT/SIGTERM, then says goodbye to the server and stops.
 /// </summary>
 public static class DaemonCommand
 {
@@ -70,7 +71,8 @@ public static class DaemonCommand
                 tun, conn, TimeProvider.System);
             device.Start();
 
-            using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout);
+            using var routing = new LinuxHostRouting(tun.Name, v4.Network, v6.Network);
+            using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout, routing);
             stdout.WriteLine($"hamachi: {name} up as {enrolment.VirtualIPv4} ({enrolment.Name}, device {enrolment.DeviceId}), UDP port {device.ListenPort}");
             stdout.WriteLine($"hamachi: {host.RestoreFromCache()}");
 

@@ -2,6 +2,7 @@ using HamachiCloud.Agent.Control;
 using HamachiCloud.Agent.Engine.Config;
 using HamachiCloud.Agent.Engine.Control;
 using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.Engine.IO;
 using HamachiCloud.Agent.Ipc;
 using HamachiCloud.Agent.State;
 using HamachiCloud.Protocol.Control;
@@ -14,7 +15,10 @@ namespace HamachiCloud.Agent.Daemon;
 /// The daemon's state between the control channel and the data plane: verifies what the server
 /// pushes against the pinned key, keeps the current map and its signed cache, performs the
 /// reconciler's plan on the <see cref="WireGuardDevice"/>, tracks peers to verify, and answers
-/// the CLI. Thread-safe: server events, IPC requests and the liveness timer take one lock.
+/// the CLI. With an <see cref="IHostRouting"/> it also keeps the host's gateway routes in step with the
+/// map (<see cref="GatewayRoutes"/>): routes to approved LAN prefixes, conflicts reported instead of
+/// installed, forwarding + masquerade on a gateway. Thread-safe: server events, IPC requests and the
+/// liveness timer take one lock.
 /// </summary>
 public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 {
@@ -32,12 +36,18 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private readonly HandshakeNudge _nudge;
     private readonly ITimer _livenessTimer;
     private readonly ITimer _nudgeTimer;
+    private readonly IHostRouting? _routing;
+    private readonly Dictionary<System.Net.IPNetwork, string> _routes = [];
+    private IReadOnlyList<RouteConflict> _routeConflicts = [];
+    private IReadOnlyList<System.Net.IPNetwork> _served = [];
     private NetworkMap? _map;
     private CachedMap? _cache;
     private string _mapSource = "none";
 
-    public DaemonHost(StateDirectory state, Enrolment enrolment, WireGuardDevice device, TimeProvider time, TextWriter log)
+    /// <param name="routing">The host's routing for gateway networks; null: no routes are touched (tests, `hamachi up`).</param>
+    public DaemonHost(StateDirectory state, Enrolment enrolment, WireGuardDevice device, TimeProvider time, TextWriter log, IHostRouting? routing = null)
     {
+        _routing = routing;
         ArgumentNullException.ThrowIfNull(enrolment);
         _state = state;
         _enrolment = enrolment;
@@ -158,7 +168,10 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         lock (_lock)
         {
             return new DaemonStatus(_enrolment.DeviceId, _enrolment.Name, _enrolment.ServerUrl, Control?.Current is not null, Control?.LastError,
-                _enrolment.VirtualIPv4, _enrolment.VirtualIPv6, _device.PublicKey.ToBase64(), _device.ListenPort, _map?.Version, _mapSource, _applied.Count);
+                _enrolment.VirtualIPv4, _enrolment.VirtualIPv6, _device.PublicKey.ToBase64(), _device.ListenPort, _map?.Version, _mapSource, _applied.Count,
+                [.. _routes.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal).Select(r => $"{r.Key} via {r.Value}")],
+                [.. _routeConflicts.Select(c => c.Message)],
+                [.. _served.Select(p => p.ToString())]);
         }
     }
 
@@ -170,7 +183,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             var stats = _device.GetPeerStatistics().ToDictionary(s => s.PublicKey);
             var peers = (_map?.Peers ?? []).ToDictionary(p => p.DeviceId);
             return [.. (_map?.Networks ?? []).Select(n => new NetworkListing(n.NetworkId, n.Name, n.Type.ToString(), n.Online,
-                [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))]))];
+                [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))], Routes(n)))];
         }
     }
 
@@ -187,6 +200,9 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     public Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct) => Connection().SetOnlineAsync(networkId, online, ct);
 
     public Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct) => Connection().SetNicknameAsync(nickname, ct);
+
+    public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
+        Connection().AdvertiseRoutesAsync(networkId, prefixes, ct);
 
     public void Dispose()
     {
@@ -221,6 +237,93 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         {
             _log.WriteLine($"hamachi: {skipped}");
         }
+
+        ApplyRoutes();
+    }
+
+    /// <summary>Brings the host's gateway routes and forwarding in step with the map. Caller holds the lock.</summary>
+    private void ApplyRoutes()
+    {
+        if (_routing is null)
+        {
+            return;
+        }
+
+        var plan = GatewayRoutes.Plan(_map!, _routing.LocalPrefixes());
+        var conflicts = plan.Conflicts.ToList();
+        foreach (var (prefix, via) in _routes.Where(r => !plan.Install.ContainsKey(r.Key)).ToList())
+        {
+            _routing.RemoveRoute(prefix);
+            _routes.Remove(prefix);
+            _log.WriteLine($"hamachi: route {prefix} via {via} removed");
+        }
+
+        foreach (var (prefix, via) in plan.Install)
+        {
+            if (_routes.ContainsKey(prefix))
+            {
+                _routes[prefix] = via;
+                continue;
+            }
+
+            try
+            {
+                _routing.AddRoute(prefix);
+                _routes[prefix] = via;
+                _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} route {prefix} via {via} installed");
+            }
+            catch (IOException e)
+            {
+                conflicts.Add(new RouteConflict(prefix, via, $"{prefix} via {via}: route not installed: {e.Message}"));
+            }
+        }
+
+        foreach (var conflict in conflicts.Where(c => !_routeConflicts.Any(old => old.Message == c.Message)))
+        {
+            _log.WriteLine($"hamachi: {conflict.Message}");
+        }
+
+        _routeConflicts = conflicts;
+        if (!plan.Serve.SequenceEqual(_served))
+        {
+            try
+            {
+                _routing.Serve(plan.Serve);
+                _served = plan.Serve;
+                _log.WriteLine(plan.Serve.Count == 0
+                    ? "hamachi: gateway: serving no LAN prefixes (forwarding rules removed)"
+                    : $"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} gateway: forwarding and masquerading for {string.Join(", ", plan.Serve)}");
+            }
+            catch (IOException e)
+            {
+                _log.WriteLine($"hamachi: gateway: cannot serve {string.Join(", ", plan.Serve)}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The routes of a gateway network as this device sees them (null for other network types).</summary>
+    private List<RouteListing>? Routes(NetworkInfo network)
+    {
+        if (network.Routes is null)
+        {
+            return null;
+        }
+
+        var names = network.Members.GroupBy(m => m.DeviceId).ToDictionary(g => g.Key, g => g.First().DeviceName);
+        return [.. network.Routes.Select(r =>
+        {
+            var gateway = r.GatewayDeviceId == _enrolment.DeviceId ? "this device" : names.GetValueOrDefault(r.GatewayDeviceId, r.GatewayDeviceId.ToString());
+            var prefix = System.Net.IPNetwork.TryParse(r.Prefix, out var p) ? p : default;
+            var status = r.Status switch
+            {
+                RouteStatus.Pending => "pending approval",
+                RouteStatus.Rejected => "rejected",
+                _ when r.GatewayDeviceId == _enrolment.DeviceId => _served.Contains(prefix) ? "serving" : "approved, not serving",
+                _ when _routes.ContainsKey(prefix) => "routed",
+                _ => _routeConflicts.FirstOrDefault(c => c.Prefix == prefix) is { } c ? $"not routed: {c.Message}" : "not routed",
+            };
+            return new RouteListing(r.Prefix, gateway, status);
+        })];
     }
 
     private void Save()

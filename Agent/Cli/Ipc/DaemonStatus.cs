@@ -1,6 +1,10 @@
 namespace HamachiCloud.Agent.Ipc;
 
-/// <summary>What <c>hamachi status</c> shows.</summary>
+/// <summary>
+/// What <c>hamachi status</c> shows. <see cref="Routes"/>: kernel routes to gateway prefixes ("PREFIX via GATEWAY");
+/// <see cref="RouteConflicts"/>: gateway prefixes not routed and why; <see cref="Serving"/>: the approved LAN
+/// prefixes this device forwards to as a gateway.
+/// </summary>
 public sealed record DaemonStatus(
     Guid DeviceId,
     string Name,
@@ -13,4 +17,7 @@ public sealed record DaemonStatus(
     int ListenPort,
     long? MapVersion,
     string MapSource,
-    int Tunnels);
+    int Tunnels,
+    IReadOnlyList<string>? Routes = null,
+    IReadOnlyList<string>? RouteConflicts = null,
+    IReadOnlyList<string>? Serving = null);

@@ -21,4 +21,7 @@ public interface IDaemonBackend
     Task<CommandResult> SetOnlineAsync(string networkId, bool online, CancellationToken ct);
 
     Task<CommandResult> SetNicknameAsync(string nickname, CancellationToken ct);
+
+    /// <summary>Replaces the LAN prefixes this device advertises as a gateway of the network (none: withdraw all).</summary>
+    Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct);
 }

@@ -12,4 +12,5 @@ public static class IpcCommands
     public const string GoOffline = "go-offline";
     public const string SetNick = "set-nick";
     public const string Netcheck = "netcheck";
+    public const string AdvertiseRoutes = "advertise-routes";
 }

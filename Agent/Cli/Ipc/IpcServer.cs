@@ -132,6 +132,7 @@ public sealed class IpcServer : IAsyncDisposable
             IpcCommands.GoOnline => Ok(await _backend.SetOnlineAsync(Arg(0, "network id"), true, ct)),
             IpcCommands.GoOffline => Ok(await _backend.SetOnlineAsync(Arg(0, "network id"), false, ct)),
             IpcCommands.SetNick => Ok(await _backend.SetNicknameAsync(Arg(0, "nickname"), ct)),
+            IpcCommands.AdvertiseRoutes => Ok(await _backend.AdvertiseRoutesAsync(Arg(0, "network id"), [.. args.Skip(1)], ct)),
             _ => Fail($"unknown command '{request.Command}'"),
         };
     }

@@ -7,6 +7,7 @@ using HamachiCloud.Api.Contracts.Devices;
 using HamachiCloud.Api.Contracts.Enrolment;
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
+using HamachiCloud.Api.Contracts.Routes;
 using HamachiCloud.Api.Contracts.SetupKeys;
 
 namespace HamachiCloud.Api.Contracts.Client;
@@ -85,6 +86,16 @@ public sealed class HamachiClient
 
     public Task<MemberDto> SetNicknameAsync(Guid networkId, SetNicknameRequest request, CancellationToken ct = default) =>
         SendAsync<MemberDto>(HttpMethod.Put, $"api/v1/networks/{networkId}/members/me/nickname", request, ct);
+
+    // Gateway routes
+    public Task<List<RouteDto>> ListRoutesAsync(Guid networkId, CancellationToken ct = default) =>
+        SendAsync<List<RouteDto>>(HttpMethod.Get, $"api/v1/networks/{networkId}/routes", null, ct);
+
+    public Task<RouteDto> ApproveRouteAsync(Guid networkId, Guid routeId, CancellationToken ct = default) =>
+        SendAsync<RouteDto>(HttpMethod.Post, $"api/v1/networks/{networkId}/routes/{routeId}/approve", null, ct);
+
+    public Task<RouteDto> RejectRouteAsync(Guid networkId, Guid routeId, CancellationToken ct = default) =>
+        SendAsync<RouteDto>(HttpMethod.Post, $"api/v1/networks/{networkId}/routes/{routeId}/reject", null, ct);
 
     // Devices
     public Task<List<DeviceDto>> ListDevicesAsync(CancellationToken ct = default) =>

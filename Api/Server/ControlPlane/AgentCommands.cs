@@ -2,6 +2,7 @@ using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.Routes;
 using HamachiCloud.Protocol.Control;
 
 namespace HamachiCloud.Api.ControlPlane;
@@ -11,7 +12,7 @@ namespace HamachiCloud.Api.ControlPlane;
 /// change recording); a refusal becomes a <see cref="CommandResult"/> with the REST error code.
 /// </summary>
 internal sealed class AgentCommands(
-    HamachiDbContext db, NetworkService networks, MemberService members, MapChangeQueue changes, TimeProvider clock)
+    HamachiDbContext db, NetworkService networks, MemberService members, RouteService routes, MapChangeQueue changes, TimeProvider clock)
 {
     public Task<CommandResult> CreateNetworkAsync(Guid userId, string name, NetworkType type, string? password, CancellationToken ct) =>
         RunAsync(async () => (await networks.CreateAsync(userId, new CreateNetworkRequest(name, type, null, password), ct)).NetworkId);
@@ -62,6 +63,15 @@ internal sealed class AgentCommands(
             }
 
             return null;
+        });
+
+    /// <summary>Replaces the LAN prefixes this device advertises in a gateway network (see <see cref="RouteService.AdvertiseAsync"/>).</summary>
+    public Task<CommandResult> AdvertiseRoutesAsync(Guid userId, Guid deviceId, string networkId, string[]? prefixes, CancellationToken ct) =>
+        RunAsync(async () =>
+        {
+            var network = await ResolveAsync(networkId, ct);
+            await routes.AdvertiseAsync(userId, deviceId, network.Id, prefixes ?? [], ct);
+            return network.NetworkId;
         });
 
     private async Task<(Guid Id, string NetworkId)> ResolveAsync(string typed, CancellationToken ct)

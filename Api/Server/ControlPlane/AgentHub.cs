@@ -151,6 +151,12 @@ internal sealed class AgentHub(
     public Task<CommandResult> SetNickname(string nickname) =>
         commands.SetNicknameAsync(RequireLogin().UserId, nickname, Context.ConnectionAborted);
 
+    public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes)
+    {
+        var session = RequireLogin();
+        return commands.AdvertiseRoutesAsync(session.UserId, session.DeviceId, networkId, prefixes, Context.ConnectionAborted);
+    }
+
     public async Task Goodbye()
     {
         var session = RequireLogin();

@@ -9,7 +9,11 @@ namespace HamachiCloud.Api.ControlPlane;
 /// </summary>
 internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IReadOnlyList<MapSnapshot.Dev> Devices)
 {
-    public sealed record Net(Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members);
+    /// <summary>A network; <paramref name="Routes"/> are its gateway routes (any status), gateway networks only.</summary>
+    public sealed record Net(Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members, IReadOnlyList<Route>? Routes = null);
+
+    /// <summary>A LAN prefix (canonical CIDR) advertised by a device in a gateway network.</summary>
+    public sealed record Route(Guid DeviceId, string Prefix, RouteStatus Status);
 
     /// <summary>A membership; <paramref name="Nickname"/> already falls back to the display name.</summary>
     public sealed record Member(Guid UserId, string Nickname, MemberRole Role, HubRole HubRole, MemberStatus Status);

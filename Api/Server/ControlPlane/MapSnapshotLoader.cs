@@ -28,11 +28,19 @@ internal static class MapSnapshotLoader
                 .ToListAsync(ct))
             .ToLookup(s => s.DeviceId, s => s.NetworkId);
 
+        var gatewayNetworks = networks.Where(n => n.Type == NetworkType.Gateway).Select(n => n.Id).ToList();
+        var routes = (await db.GatewayRoutes
+                .Where(r => gatewayNetworks.Contains(r.NetworkId))
+                .Select(r => new { r.NetworkId, r.DeviceId, r.Prefix, r.Status })
+                .ToListAsync(ct))
+            .ToLookup(r => r.NetworkId, r => new MapSnapshot.Route(r.DeviceId, r.Prefix, r.Status));
+
         var byNetwork = members.ToLookup(m => m.NetworkId);
         return new MapSnapshot(
             networks.Select(n => new MapSnapshot.Net(n.Id, n.NetworkId, n.Name, n.Type,
                 byNetwork[n.Id].Select(m => new MapSnapshot.Member(
-                    m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status)).ToList())).ToList(),
+                    m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status)).ToList(),
+                n.Type == NetworkType.Gateway ? routes[n.Id].ToList() : null)).ToList(),
             devices.Select(d => new MapSnapshot.Dev(
                 d.Id, d.UserId, d.Name, ToBase64(d.NodeKey), d.VirtualIPv4, d.VirtualIPv6, d.ConnectionId is not null,
                 d.Endpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries), offline[d.Id].ToHashSet())).ToList());

@@ -9,7 +9,10 @@ namespace HamachiCloud.Api.ControlPlane;
 /// members reach the gateway (the devices of hub members, by default the owner) and the gateway
 /// reaches everyone, while plain members do not see each other (not even in the member list).
 /// A device that went offline in a network neither reaches nor is reached through it. The
-/// account's own other devices are peers like any other member device.
+/// account's own other devices are peers like any other member device. Gateway routes: a gateway
+/// device's approved LAN prefixes join its AllowedIps for the devices that reach it through that
+/// gateway network (and only them); the network lists the approved routes of its gateway devices,
+/// plus this device's own routes with their status (pending, rejected) so the gateway knows what it serves.
 /// </summary>
 internal static class NetworkMapBuilder
 {
@@ -20,6 +23,7 @@ internal static class NetworkMapBuilder
         var byUser = snapshot.Devices.OrderBy(d => d.Id).ToLookup(d => d.UserId);
         var networks = new List<NetworkInfo>();
         var peers = new SortedDictionary<Guid, (MapSnapshot.Dev Device, List<Guid> Via)>();
+        var prefixes = new Dictionary<Guid, SortedSet<string>>();
 
         foreach (var network in snapshot.Networks.OrderBy(n => n.Id))
         {
@@ -30,6 +34,7 @@ internal static class NetworkMapBuilder
             }
 
             var selfOnline = !self.OfflineIn.Contains(network.Id);
+            var gateways = GatewayDevices(network, byUser);
             var members = new List<MemberInfo>();
             foreach (var member in network.Members.Where(m => m.Status == MemberStatus.Active).OrderBy(m => m.UserId))
             {
@@ -53,14 +58,21 @@ internal static class NetworkMapBuilder
                         }
 
                         peer.Via.Add(network.Id);
+                        foreach (var route in network.Routes ?? [])
+                        {
+                            if (route.DeviceId == device.Id && route.Status == RouteStatus.Approved && gateways.Contains(device.Id))
+                            {
+                                (prefixes.TryGetValue(device.Id, out var set) ? set : prefixes[device.Id] = new SortedSet<string>(StringComparer.Ordinal)).Add(route.Prefix);
+                            }
+                        }
                     }
                 }
             }
 
-            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members));
+            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members, Routes(network, gateways, self.Id)));
         }
 
-        var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via)).ToList();
+        var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via, prefixes.GetValueOrDefault(p.Device.Id))).ToList();
         return new NetworkMap(version, self.Id, now, now + ControlProtocol.MapLifetime, self.IPv4.ToString(), self.IPv6.ToString(),
             overlayPrefixV4, networks, peerInfos);
     }
@@ -73,6 +85,22 @@ internal static class NetworkMapBuilder
         _ => false, // deny on anything unexpected
     };
 
-    private static PeerInfo ToPeer(MapSnapshot.Dev d, List<Guid> via) =>
-        new(d.Id, d.Name, d.NodeKey, d.IPv4.ToString(), d.IPv6.ToString(), [$"{d.IPv4}/32", $"{d.IPv6}/128"], d.Endpoints, d.Connected, via);
+    /// <summary>The devices of the network's active hub-role members: its gateways (gateway networks only).</summary>
+    private static HashSet<Guid> GatewayDevices(MapSnapshot.Net network, ILookup<Guid, MapSnapshot.Dev> byUser) =>
+        network.Type != NetworkType.Gateway
+            ? []
+            : network.Members.Where(m => m.Status == MemberStatus.Active && m.HubRole == HubRole.Hub).SelectMany(m => byUser[m.UserId]).Select(d => d.Id).ToHashSet();
+
+    /// <summary>Approved routes of the network's gateways and, on a gateway, its own routes (any status); null for other network types.</summary>
+    private static List<RouteInfo>? Routes(MapSnapshot.Net network, HashSet<Guid> gateways, Guid selfId) =>
+        network.Type != NetworkType.Gateway
+            ? null
+            : (network.Routes ?? [])
+                .Where(r => gateways.Contains(r.DeviceId) && (r.DeviceId == selfId || r.Status == RouteStatus.Approved))
+                .OrderBy(r => r.Prefix, StringComparer.Ordinal).ThenBy(r => r.DeviceId)
+                .Select(r => new RouteInfo(r.Prefix, r.DeviceId, r.Status))
+                .ToList();
+
+    private static PeerInfo ToPeer(MapSnapshot.Dev d, List<Guid> via, SortedSet<string>? prefixes) =>
+        new(d.Id, d.Name, d.NodeKey, d.IPv4.ToString(), d.IPv6.ToString(), [$"{d.IPv4}/32", $"{d.IPv6}/128", .. prefixes ?? []], d.Endpoints, d.Connected, via);
 }

@@ -8,6 +8,7 @@ using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.SetupKeys;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -39,6 +40,7 @@ internal static class ApiPipeline
         api.MapAccountEndpoints();
         api.MapNetworkEndpoints();
         api.MapMemberEndpoints();
+        api.MapRouteEndpoints();
         api.MapDeviceEndpoints();
         api.MapSetupKeyEndpoints();
         api.MapBanEndpoints();

@@ -11,6 +11,7 @@ using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.SetupKeys;
 using HamachiCloud.Migrations;
 using Microsoft.AspNetCore.DataProtection;
@@ -96,6 +97,7 @@ internal static class ApiServices
         services.AddScoped<ApiTokenService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
+        services.AddScoped<RouteService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<AddressAllocator>();
         services.AddScoped<SetupKeyService>();

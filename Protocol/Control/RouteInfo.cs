@@ -1,0 +1,10 @@
+using HamachiCloud.Protocol.Networks;
+
+namespace HamachiCloud.Protocol.Control;
+
+/// <summary>
+/// A LAN prefix (canonical CIDR, e.g. "198.18.77.0/24") that a gateway device of a gateway network
+/// advertises, and whether a network admin approved it. Members see the approved ones; the
+/// advertising device also sees its pending and rejected ones.
+/// </summary>
+public sealed record RouteInfo(string Prefix, Guid GatewayDeviceId, RouteStatus Status);

@@ -75,6 +75,8 @@ internal sealed class UdpRelayClient(IPAddress local, IPEndPoint relay, NodeKey 
 
     public Socket Socket => _socket;
 
+    public IPEndPoint Relay => relay;
+
     public Task SendAsync(byte[] frame) => _socket.SendToAsync(frame, SocketFlags.None, relay);
 
     public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)

@@ -13,6 +13,7 @@ namespace HamachiCloud.Relay.Tests;
 /// flow (another pair, 200 Mbit/s cap, offered 40 Mbit/s) keeps at least 90 % of what it gets alone.
 /// Rates count relay frame bytes (what the token bucket meters).
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class RelayBandwidthTests(ITestOutputHelper output)
 {
     private const int Datagram = 1200;

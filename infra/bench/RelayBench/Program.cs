@@ -34,7 +34,7 @@ var expires = TimeProvider.System.GetUtcNow().AddHours(1);
 
 // Throughput.
 var iperfPort = FreeTcpPort();
-using var iperfServer = Start("iperf3", ["-s", "-B", "127.0.0.1", "-p", iperfPort.ToString(CultureInfo.InvariantCulture)], []);
+using var iperfServer = Start("iperf3", ["-s", "-B", "127.0.0.1", "-p", iperfPort.ToString(CultureInfo.InvariantCulture), "--logfile", "/dev/null"], []);
 Thread.Sleep(500);
 var shimPort = FreeTcpPort();
 using var forwarder = new TcpForwarder(shimPort, new IPEndPoint(IPAddress.Loopback, iperfPort));

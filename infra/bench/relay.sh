@@ -8,8 +8,9 @@
 # infra/bench/RelayBench (relay-bench): a relaying client pair that binds with signed tokens and carries
 # iperf3's UDP datagrams (its TCP control channel is forwarded directly) and a UDP echo through the relay.
 # The agents' own relay client (Agent traversal) is not used here: this measures the relay itself.
-# Both paths carry the same user-space harness hops except the relay, so the ratio shows what the relay
-# adds; on a loaded 2-CPU machine the figures swing with the load (run it on a quiet machine).
+# The relayed path adds the harness's two user-space hops (wrap at the client side, unwrap at the server
+# side, as an agent would) and the relay; the direct path has neither. On a loaded 2-CPU machine the
+# figures swing with the load (run it on a quiet machine).
 # Needs: dotnet, iperf3. Only loopback is used.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -4,6 +4,7 @@
 #
 #   ./run.sh                          # build (Release) and run until Ctrl-C
 #   HAMACHI_API_PORT=5300 ./run.sh    # another port for the Api (default 5180)
+#   HAMACHI_RELAY=off ./run.sh        # the Api only, no relay
 #
 # Phases: build each component quietly -> start each one in the background (its output goes to
 # the terminal and to data/logs/<name>.log) -> wait until it is healthy -> print the URLs ->
@@ -11,10 +12,14 @@
 #
 # On a new database the Api prints the first admin's one-time password; it reaches this terminal.
 #
-# Components: today only the Api. The Portal and a Relay join later: add a build_<name> and a
-# start_<name> function below and call them in main(), in dependency order (Api first).
+# Components: the Api, then the Relay (UDP relay + STUN on loopback, WebSocket fallback, registered
+# with the Api by heartbeat). The Portal joins later: add a build_<name> and a start_<name> function
+# below and call them in main(), in dependency order (Api first).
 #
-# Knobs: HAMACHI_API_PORT (default 5180), HAMACHI_START_TIMEOUT (seconds per component, default 60),
+# Knobs: HAMACHI_API_PORT (default 5180), HAMACHI_RELAY_PORT (UDP, default 3478; STUN also on +1),
+# HAMACHI_RELAY_HTTP_PORT (WebSocket /relay, /health, /counters; default 5190),
+# HAMACHI_RELAY_ALT_ADDRESS (second STUN address, default 127.0.0.2), HAMACHI_RELAY=off,
+# HAMACHI_START_TIMEOUT (seconds per component, default 60),
 # HAMACHI_BUILD=always (build even when no source file changed since run.sh last built).
 set -euo pipefail
 
@@ -22,6 +27,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 REPO_ROOT=$(pwd)
 
 API_PORT=${HAMACHI_API_PORT:-5180}
+RELAY_PORT=${HAMACHI_RELAY_PORT:-3478}
+RELAY_HTTP_PORT=${HAMACHI_RELAY_HTTP_PORT:-5190}
+RELAY_ALT_ADDRESS=${HAMACHI_RELAY_ALT_ADDRESS:-127.0.0.2}
 START_TIMEOUT=${HAMACHI_START_TIMEOUT:-60}
 CONFIGURATION=Release
 LOG_DIR=$REPO_ROOT/data/logs
@@ -185,6 +193,7 @@ start_api() {
     # Plain HTTP is allowed for the identity endpoints here only because the Api listens on
     # loopback; the code's default is false (production runs behind TLS).
     Identity__AllowHttp="${Identity__AllowHttp:-true}" \
+        Relays__RegistrationSecret="$(relay_secret)" \
         start api dotnet "$API_OUT/HamachiCloud.Api.dll" \
         --contentRoot "$REPO_ROOT/$API_OUT" \
         --urls "$API_URL"
@@ -207,9 +216,48 @@ EOF
 # build_portal / start_portal: Portal/HamachiCloud.Portal.csproj on HAMACHI_PORTAL_PORT, pointed at
 # $API_URL; wait_healthy on its /health; print its URL. Start it after the Api.
 
-# --- Relay (later) ------------------------------------------------------------------------------
-# build_relay / start_relay: Relay/HamachiCloud.Relay.csproj on a UDP port (HAMACHI_RELAY_PORT);
-# wait for its health endpoint; print its address.
+# --- Relay --------------------------------------------------------------------------------------
+RELAY_PROJECT=Relay/HamachiCloud.Relay.csproj
+RELAY_OUT=Relay/bin/$CONFIGURATION/net10.0
+RELAY_URL=http://127.0.0.1:$RELAY_HTTP_PORT
+
+# relay_secret / relay_id: made once, kept in data/ (0600), shared by the Api and the relay.
+relay_secret() {
+    local f=$REPO_ROOT/data/relay-secret
+    [[ -s $f ]] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$f")
+    cat "$f"
+}
+
+relay_id() {
+    local f=$REPO_ROOT/data/relay-id
+    [[ -s $f ]] || (umask 077 && cat /proc/sys/kernel/random/uuid >"$f")
+    cat "$f"
+}
+
+build_relay() {
+    build relay "$RELAY_PROJECT" "$RELAY_OUT" Relay Protocol
+}
+
+start_relay() {
+    port_in_use "$RELAY_HTTP_PORT" &&
+        die "127.0.0.1:$RELAY_HTTP_PORT is already in use; set HAMACHI_RELAY_HTTP_PORT to another port"
+    # Healthy once the first heartbeat gave it the server identity key.
+    Relay__Id="$(relay_id)" \
+        Relay__Name=local Relay__Region=local \
+        Relay__ListenAddress=127.0.0.1 Relay__Port="$RELAY_PORT" \
+        Relay__AlternateAddress="$RELAY_ALT_ADDRESS" Relay__AlternatePort=$((RELAY_PORT + 1)) \
+        Relay__WebSocketUrl="ws://127.0.0.1:$RELAY_HTTP_PORT/relay" \
+        Relay__ApiUrl="$API_URL" Relay__RegistrationSecret="$(relay_secret)" \
+        start relay dotnet "$RELAY_OUT/HamachiCloud.Relay.dll" \
+        --contentRoot "$REPO_ROOT/$RELAY_OUT" \
+        --urls "$RELAY_URL"
+    wait_healthy relay "${CHILD_PIDS[-1]}" "$RELAY_URL/health"
+}
+
+print_relay_urls() {
+    echo "  relay UDP       127.0.0.1:$RELAY_PORT (STUN also on :$((RELAY_PORT + 1)) and $RELAY_ALT_ADDRESS)"
+    echo "  relay WebSocket ws://127.0.0.1:$RELAY_HTTP_PORT/relay   counters $RELAY_URL/counters"
+}
 
 # --- main ---------------------------------------------------------------------------------------
 main() {
@@ -217,9 +265,13 @@ main() {
     require curl "apt-get install curl"
     mkdir -p "$LOG_DIR"
 
+    mkdir -p "$REPO_ROOT/data"
     build_api
+    [[ ${HAMACHI_RELAY:-on} == off ]] || build_relay
     start_api
+    [[ ${HAMACHI_RELAY:-on} == off ]] || start_relay
     print_api_urls
+    [[ ${HAMACHI_RELAY:-on} == off ]] || print_relay_urls
 
     printf '\nPress Ctrl-C to stop.\n'
     # Foreground until Ctrl-C (the INT trap exits, and on_exit stops the children) or until any

@@ -33,6 +33,8 @@ TEST_APT_PACKAGES=(
     iputils-ping
     iproute2
     procps   # kill: the lab tests stop daemons and pings with SIGTERM/SIGINT
+    stun-server
+    stun-client
 )
 
 RESULTS_DIR=${HAMACHI_TEST_RESULTS:-$REPO_ROOT/.test-artifacts/test-results}

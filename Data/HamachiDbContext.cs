@@ -28,6 +28,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<DeviceMapState> DeviceMapStates => Set<DeviceMapState>();
     public DbSet<ApiNode> ApiNodes => Set<ApiNode>();
     public DbSet<GatewayRoute> GatewayRoutes => Set<GatewayRoute>();
+    public DbSet<Relay> Relays => Set<Relay>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

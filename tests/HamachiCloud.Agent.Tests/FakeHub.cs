@@ -54,6 +54,12 @@ internal sealed class FakeHub(FakeServer server) : Hub<IAgentClient>, IAgentHub
 
     public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes) => Command($"{nameof(AdvertiseRoutes)} {networkId} {string.Join(' ', prefixes)}");
 
+    public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
+    {
+        server.Calls.Enqueue(nameof(GetRelayTokens));
+        return Task.FromResult(new RelayTokenGrant([], RelayTokenErrors.NoRelay, "the fake hub has no relays"));
+    }
+
     public Task Goodbye() => Record(nameof(Goodbye));
 
     private Task Record(string call)

@@ -23,6 +23,7 @@ internal sealed class AgentHub(
     AgentCommands commands,
     ApiNodeIdentity node,
     LiveSessions live,
+    Relays.RelayTokens relayTokens,
     IOptions<ControlPlaneOptions> options,
     TimeProvider clock,
     ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
@@ -155,6 +156,12 @@ internal sealed class AgentHub(
     {
         var session = RequireLogin();
         return commands.AdvertiseRoutesAsync(session.UserId, session.DeviceId, networkId, prefixes, Context.ConnectionAborted);
+    }
+
+    public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
+    {
+        var session = RequireLogin();
+        return relayTokens.GrantAsync(session.DeviceId, session.UserId, peerNodeKey ?? "", Context.ConnectionAborted);
     }
 
     public async Task Goodbye()

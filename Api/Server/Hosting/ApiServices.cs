@@ -12,6 +12,7 @@ using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
 using HamachiCloud.Api.Routes;
+using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.SetupKeys;
 using HamachiCloud.Migrations;
 using Microsoft.AspNetCore.DataProtection;
@@ -33,6 +34,7 @@ internal static class ApiServices
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
         var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
+        Bind<RelaysOptions>(builder, RelaysOptions.Section, new RelaysOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
@@ -115,6 +117,7 @@ internal static class ApiServices
         services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
         services.AddScoped<MapPublisher>();
         services.AddScoped<AgentCommands>();
+        services.AddScoped<RelayTokens>();
     }
 
     private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)

@@ -1,0 +1,119 @@
+using System.Net;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Relay;
+using HamachiCloud.Relay.Core;
+
+namespace HamachiCloud.Relay.Tests;
+
+/// <summary>The pure core: decisions for given frames, sources and times (no sockets, no clock).</summary>
+public sealed class RelayCoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_900_000_000);
+    private static readonly RelaySource A = RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1000"));
+    private static readonly RelaySource B = RelaySource.Udp(IPEndPoint.Parse("198.51.100.2:2000"));
+    private readonly SigningKey _issuer = SigningKey.Generate();
+    private readonly Guid _relayId = Guid.NewGuid();
+    private readonly NodeKey _ka = RelayTestClients.NewKey();
+    private readonly NodeKey _kb = RelayTestClients.NewKey();
+    private readonly byte[] _out = new byte[2048];
+
+    public void Dispose() => _issuer.Dispose();
+
+    private RelayCore Core()
+    {
+        var core = new RelayCore(_relayId, 100);
+        core.SetIssuer(_issuer.PublicKey);
+        return core;
+    }
+
+    private byte[] Bind(NodeKey from, NodeKey to, DateTimeOffset? expires = null, long bandwidth = 0) =>
+        RelayTestClients.Bind(new RelayToken(_relayId, from, to, expires ?? T0.AddMinutes(10), bandwidth).ToBytes(_issuer));
+
+    private RelayAction Handle(RelayCore core, RelaySource from, byte[] datagram, DateTimeOffset now) => core.Handle(from, datagram, now, _out);
+
+    [Fact]
+    public void Send_is_forwarded_only_when_both_sides_are_bound_to_each_other()
+    {
+        var core = Core();
+        Assert.Equal(RelayActionKind.Reply, Handle(core, A, Bind(_ka, _kb), T0).Kind);
+        var refused = Handle(core, A, RelayTestClients.Send(_kb, [1]), T0);
+        Assert.Equal((RelayActionKind.Reply, RelayDropReason.TargetNotBound), (refused.Kind, refused.Reason));
+
+        Assert.Equal(RelayActionKind.Reply, Handle(core, B, Bind(_kb, _ka), T0).Kind);
+        var forward = Handle(core, A, RelayTestClients.Send(_kb, [1, 2]), T0);
+        Assert.Equal(RelayActionKind.Forward, forward.Kind);
+        Assert.Equal(B, forward.To);
+        Assert.True(RelayFrame.TryParse(_out.AsSpan(0, forward.Length), out var recv));
+        Assert.Equal(RelayFrameType.Recv, recv.Type);
+        Assert.Equal(_ka.Bytes.ToArray(), recv.Key.ToArray());
+
+        // A third address sending "as A" has no binding of its own.
+        var other = RelaySource.Udp(IPEndPoint.Parse("203.0.113.9:3000"));
+        Assert.Equal(RelayDropReason.NoBinding, Handle(core, other, RelayTestClients.Send(_kb, [1]), T0).Reason);
+    }
+
+    [Fact]
+    public void Bindings_expire_with_their_token_and_follow_a_rebinding_source()
+    {
+        var core = Core();
+        Handle(core, A, Bind(_ka, _kb, T0.AddSeconds(30)), T0);
+        Handle(core, B, Bind(_kb, _ka), T0);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(29)).Kind);
+        Assert.Equal(RelayDropReason.NoBinding, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(30)).Reason);
+
+        // A new token from a new address (NAT rebinding) moves the binding; the old address loses it.
+        var moved = RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1001"));
+        Assert.Equal(RelayActionKind.Reply, Handle(core, moved, Bind(_ka, _kb), T0.AddSeconds(31)).Kind);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, moved, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(31)).Kind);
+        Assert.Equal(RelayDropReason.NoBinding, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(31)).Reason);
+        var back = Handle(core, B, RelayTestClients.Send(_ka, [1]), T0.AddSeconds(31));
+        Assert.Equal(moved, back.To);
+    }
+
+    [Fact]
+    public void Token_bucket_allows_one_second_of_burst_then_the_rate()
+    {
+        var core = Core();
+        Handle(core, A, Bind(_ka, _kb, bandwidth: 8 * 1000), T0); // 1000 bytes/s, burst 1000 bytes
+        Handle(core, B, Bind(_kb, _ka), T0);
+        var frame = RelayTestClients.Send(_kb, new byte[100 - RelayFrame.DataOverhead]); // 100 bytes a frame
+        var forwarded = Enumerable.Range(0, 15).Count(_ => Handle(core, A, frame, T0).Kind == RelayActionKind.Forward);
+        Assert.Equal(10, forwarded);
+        Assert.Equal(RelayDropReason.RateLimited, Handle(core, A, frame, T0).Reason);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, frame, T0.AddMilliseconds(100)).Kind); // 100 ms refills 100 bytes
+        Assert.Equal(RelayDropReason.RateLimited, Handle(core, A, frame, T0.AddMilliseconds(150)).Reason);
+        Assert.Equal(7, core.Snapshot().Dropped[RelayCounters.Name(RelayDropReason.RateLimited)]);
+    }
+
+    [Fact]
+    public void Without_the_server_key_bans_or_room_binds_are_refused()
+    {
+        var keyless = new RelayCore(_relayId, 100);
+        Assert.Equal(RelayDropReason.NoServerKey, Handle(keyless, A, Bind(_ka, _kb), T0).Reason);
+
+        var core = Core();
+        Handle(core, A, Bind(_ka, _kb), T0);
+        Handle(core, B, Bind(_kb, _ka), T0);
+        core.SetBans([IPNetwork.Parse("192.0.2.0/24")]);
+        Assert.Equal(0 + 1, core.Snapshot().Bindings); // A's binding went with the ban
+        Assert.Equal(RelayDropReason.Banned, Handle(core, A, Bind(_ka, _kb), T0).Reason);
+        Assert.Equal(RelayDropReason.TargetNotBound, Handle(core, B, RelayTestClients.Send(_ka, [1]), T0).Reason);
+
+        var tiny = new RelayCore(_relayId, 1);
+        tiny.SetIssuer(_issuer.PublicKey);
+        Handle(tiny, A, Bind(_ka, _kb), T0);
+        Assert.Equal(RelayDropReason.TableFull, Handle(tiny, B, Bind(_kb, _ka), T0).Reason);
+    }
+
+    [Fact]
+    public void Malformed_frames_and_agent_bound_types_are_refused_as_malformed()
+    {
+        var core = Core();
+        Assert.Equal(RelayDropReason.Malformed, Handle(core, A, [0x48, 0x43, 0x52, 0x01, 0x00], T0).Reason);
+        var recv = new byte[40];
+        Assert.True(RelayFrame.TryWriteRecv(recv, _kb.Bytes, [1, 2, 3, 4], out _));
+        Assert.Equal(RelayDropReason.Malformed, Handle(core, A, recv, T0).Reason);
+        var truncatedToken = Bind(_ka, _kb)[..100];
+        Assert.Equal(RelayDropReason.Malformed, Handle(core, A, truncatedToken, T0).Reason);
+    }
+}

@@ -129,7 +129,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
     /// A registered account signed in with the code + PKCE flow (as <see cref="TestUser.CreateAsync"/>, but with
     /// the browser pointed at the Kestrel address: OAuthFlows.Browser assumes the in-memory server).
     /// </summary>
-    private static async Task<HamachiClient> SignUpAsync(ApiFactory api, string name)
+    internal static async Task<HamachiClient> SignUpAsync(ApiFactory api, string name)
     {
         var email = $"{name}-{Guid.NewGuid():N}@example.test";
         const string password = "correct horse battery staple";

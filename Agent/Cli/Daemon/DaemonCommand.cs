@@ -1,10 +1,12 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using HamachiCloud.Agent.Commands;
 using HamachiCloud.Agent.Control;
 using HamachiCloud.Agent.Engine.Config;
 using HamachiCloud.Agent.Engine.Control;
 using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.Engine.Traversal;
 using HamachiCloud.Agent.Ipc;
 using HamachiCloud.Agent.Platform;
 using HamachiCloud.Agent.Platform.Linux;
@@ -66,9 +68,11 @@ public static class DaemonCommand
             var nodeKey = state.LoadOrCreateNodeKey();
             var tun = TunDevices.Create(name, LinuxTun.DefaultMtu);
             LinuxInterface.Configure(tun.Name, new InterfaceSettings { Addresses = [v4, v6], Mtu = LinuxTun.DefaultMtu });
-            var conn = LinuxUdpConn.Open(port);
+            var conn = new StunTap(LinuxUdpConn.Open(port)); // until the traversal socket mux replaces this hook
             device = WireGuardDevice.Create(new DeviceConfig { PrivateKey = nodeKey, Address = v4.Address, PrefixLength = v4.PrefixLength, Peers = [] },
                 tun, conn, TimeProvider.System);
+            var probe = new NatProbe(conn.SendRaw, conn.LocalPort, TimeProvider.System, RandomNumberGenerator.Create());
+            conn.StunHandler = probe.OnStunDatagram;
             device.Start();
 
             using var routing = new LinuxHostRouting(tun.Name, v4.Network, v6.Network);
@@ -80,12 +84,14 @@ public static class DaemonCommand
             var loop = new ControlLoop(
                 () => new ControlConnection(enrolment.ServerUrl, enrolment.DeviceId, host.PinnedKey, host),
                 machineKey,
-                () => new DiscoveryReport(LocalEndpoints.Gather(listenPort, name), listenPort),
+                () => new DiscoveryReport(LocalEndpoints.Gather(listenPort, name), listenPort, probe.Last),
                 new ReconnectBackoff(),
                 Random.Shared,
                 TimeProvider.System,
                 stdout);
             host.Control = loop;
+            host.Discovery = new DiscoveryLoop(probe, host.Relays, () => LocalEndpoints.Gather(listenPort, name),
+                report => loop.Current?.ReportDiscoveryAsync(report, CancellationToken.None) ?? Task.CompletedTask, TimeProvider.System, stdout);
 
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -93,7 +99,9 @@ public static class DaemonCommand
             var ipc = IpcServer.Listen(args.Value("--socket") ?? state.SocketPath, host, args.Value("--group"));
             stdout.Flush();
             var serving = ipc.RunAsync(stop.Token);
+            var discovering = host.Discovery.RunAsync(stop.Token);
             loop.RunAsync(stop.Token).GetAwaiter().GetResult();
+            discovering.GetAwaiter().GetResult();
             ipc.DisposeAsync().AsTask().GetAwaiter().GetResult();
             serving.GetAwaiter().GetResult();
             stdout.WriteLine("hamachi: stopped");

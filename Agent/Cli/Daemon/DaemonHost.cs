@@ -67,6 +67,18 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 
     public SigningPublicKey PinnedKey => _pinned;
 
+    /// <summary>The NAT discovery, once started (<c>netcheck</c> runs it).</summary>
+    public DiscoveryLoop? Discovery { get; set; }
+
+    /// <summary>The relays of the current map (empty without a map or relays).</summary>
+    public IReadOnlyList<RelayInfo> Relays()
+    {
+        lock (_lock)
+        {
+            return _map?.Relays ?? [];
+        }
+    }
+
     /// <summary>Restores tunnels from the signed cache (server unreachable at start). Returns a message to print.</summary>
     public string RestoreFromCache()
     {
@@ -187,7 +199,11 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         }
     }
 
-    public NetcheckResult Netcheck() => new(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort);
+    public async Task<NetcheckResult> NetcheckAsync(CancellationToken ct)
+    {
+        var nat = Discovery is null ? null : await Discovery.RunNowAsync(ct);
+        return new NetcheckResult(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort, nat);
+    }
 
     public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) =>
         Connection().CreateNetworkAsync(name, type, password, ct);

@@ -50,6 +50,9 @@ public sealed class NatProbe
         _options = options ?? new NatProbeOptions();
     }
 
+    /// <summary>The UDP socket's local port (for the port-preservation test and the discovery report).</summary>
+    public ushort LocalPort => _localPort;
+
     /// <summary>The report of the last completed run, or null before the first.</summary>
     public NatReport? Last { get; private set; }
 

@@ -23,7 +23,10 @@ internal sealed class LabProcess : IDisposable
         }
     }
 
-    public static LabProcess Start(NetworkNamespace ns, params string[] command)
+    public static LabProcess Start(NetworkNamespace ns, params string[] command) => Start(ns, new Dictionary<string, string>(), null, command);
+
+    /// <summary>Starts with extra environment variables and waits (30 s) for a line containing <paramref name="ready"/> when given.</summary>
+    public static LabProcess Start(NetworkNamespace ns, IReadOnlyDictionary<string, string> environment, string? ready, params string[] command)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["netns", "exec", ns.Name, .. command])
@@ -31,15 +34,31 @@ internal sealed class LabProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         var lab = new LabProcess(Process.Start(start) ?? throw new IOException($"{command[0]}: could not start in {ns.Name}"));
         lab._process.OutputDataReceived += (_, e) => lab.Append(e.Data);
         lab._process.ErrorDataReceived += (_, e) => lab.Append(e.Data);
         lab._process.BeginOutputReadLine();
         lab._process.BeginErrorReadLine();
-        Thread.Sleep(300); // let it bind its sockets
-        if (lab._process.HasExited)
+        var clock = Stopwatch.StartNew();
+        do
         {
-            throw new IOException($"{string.Join(' ', command)} in {ns.Name} exited with {lab._process.ExitCode}: {lab.Output}");
+            Thread.Sleep(200); // let it bind its sockets
+            if (lab._process.HasExited)
+            {
+                throw new IOException($"{string.Join(' ', command)} in {ns.Name} exited with {lab._process.ExitCode}: {lab.Output}");
+            }
+        }
+        while (ready is not null && !lab.Output.Contains(ready, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        if (ready is not null && !lab.Output.Contains(ready, StringComparison.Ordinal))
+        {
+            lab.Dispose();
+            throw new TimeoutException($"{string.Join(' ', command)} in {ns.Name} did not print '{ready}' within 30 s: {lab.Output}");
         }
 
         return lab;

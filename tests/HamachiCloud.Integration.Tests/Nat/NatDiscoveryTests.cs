@@ -4,6 +4,7 @@ using HamachiCloud.Agent.Engine.IO;
 using HamachiCloud.Agent.Engine.Traversal;
 using HamachiCloud.Integration.Tests.EndToEnd;
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Testing;
 using HamachiCloud.Testing.Net;
 using Xunit.Abstractions;
@@ -27,6 +28,32 @@ public sealed class NatDiscoveryTests(ITestOutputHelper output)
         using var lab = NatLab.Create(SiteKind.None, SiteKind.Eim, SiteKind.Symmetric, SiteKind.UdpBlocked);
         using var server = LabProcess.Start(lab.Server.Namespace, stund, "-h", lab.Server.Primary.ToString(), "-a", lab.Server.Secondary.ToString(), "-p", "3478", "-o", "3479");
         var stun = new StunServer(Guid.NewGuid(), "stund", [Endpoint(lab.Server.Primary, 3478), Endpoint(lab.Server.Secondary, 3479)]);
+
+        await CheckEverySite(lab, stun);
+    }
+
+    /// <summary>The final check: our relay (two addresses × two ports) is the STUN server.</summary>
+    [SkippableFact]
+    public async Task Discovery_against_our_relay_classifies_none_eim_symmetric_and_udp_blocked_sites()
+    {
+        Requires.Root();
+        Requires.Command("nft");
+        using var lab = NatLab.Create(SiteKind.None, SiteKind.Eim, SiteKind.Symmetric, SiteKind.UdpBlocked);
+        using var key = SigningKey.Generate();
+        using var relay = LabProcess.Start(
+            lab.Server.Namespace,
+            new Dictionary<string, string>
+            {
+                ["Relay__Id"] = Guid.NewGuid().ToString(),
+                ["Relay__ListenAddress"] = lab.Server.Primary.ToString(),
+                ["Relay__AlternateAddress"] = lab.Server.Secondary.ToString(),
+                ["Relay__Port"] = "3478",
+                ["Relay__AlternatePort"] = "3479",
+                ["Relay__ServerIdentityKey"] = key.PublicKey.ToBase64(),
+            },
+            "Application started",
+            HamachiCli.Dotnet, Path.Combine(AppContext.BaseDirectory, "HamachiCloud.Relay.dll"), "--urls", "http://127.0.0.1:5190", "--contentRoot", AppContext.BaseDirectory);
+        var stun = new StunServer(Guid.NewGuid(), "relay", [Endpoint(lab.Server.Primary, 3478), Endpoint(lab.Server.Secondary, 3479)]);
 
         await CheckEverySite(lab, stun);
     }

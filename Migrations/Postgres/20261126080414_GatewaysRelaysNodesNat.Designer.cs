@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HamachiCloud.Migrations.Postgres
 {
     [DbContext(typeof(PostgresHamachiDbContext))]
-    [Migration("20261126070639_ApiNodes")]
-    partial class ApiNodes
+    [Migration("20261126080414_GatewaysRelaysNodesNat")]
+    partial class GatewaysRelaysNodesNat
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -183,6 +183,10 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("NatReport")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
                     b.Property<string>("NodeKey")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -262,6 +266,47 @@ namespace HamachiCloud.Migrations.Postgres
                     b.HasIndex("NetworkId");
 
                     b.ToTable("DeviceNetworkStates");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(49)
+                        .HasColumnType("character varying(49)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("NetworkId", "DeviceId", "Prefix")
+                        .IsUnique();
+
+                    b.ToTable("GatewayRoutes");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
@@ -474,6 +519,48 @@ namespace HamachiCloud.Migrations.Postgres
                             PremiumFeatures = true,
                             RelayKbps = 50000
                         });
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.Relay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StunEndpoints")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("UdpEndpoints")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("WebSocketUrl")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.ToTable("Relays");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Role", b =>
@@ -1011,6 +1098,25 @@ namespace HamachiCloud.Migrations.Postgres
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.DeviceNetworkState", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Device");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
                         .WithMany()

@@ -11,14 +11,38 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HamachiCloud.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteHamachiDbContext))]
-    [Migration("20261126070855_Relays")]
-    partial class Relays
+    [Migration("20261126080403_GatewaysRelaysNodesNat")]
+    partial class GatewaysRelaysNodesNat
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.ApiNode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.ToTable("ApiNodes");
+                });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.ApiToken", b =>
                 {
@@ -125,6 +149,9 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ConnectionNodeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -149,6 +176,10 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NatReport")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NodeKey")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -168,6 +199,8 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ConnectionNodeId");
 
                     b.HasIndex("MachineKey")
                         .IsUnique();
@@ -226,6 +259,47 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.HasIndex("NetworkId");
 
                     b.ToTable("DeviceNetworkStates");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(49)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("NetworkId", "DeviceId", "Prefix")
+                        .IsUnique();
+
+                    b.ToTable("GatewayRoutes");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
@@ -1013,6 +1087,25 @@ namespace HamachiCloud.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.DeviceNetworkState", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Device");
+
+                    b.Navigation("Network");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.GatewayRoute", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
                         .WithMany()

@@ -18,6 +18,7 @@ internal static class DependencyRules
     private const string AgentPlatform = "HamachiCloud.Agent.Platform";
     /// <summary>The agent CLI's assembly is named after its executable, not HamachiCloud.Agent.</summary>
     private const string Agent = "hamachi";
+    private const string Relay = "HamachiCloud.Relay";
     private const string OwnPrefix = "HamachiCloud.";
 
     /// <summary>
@@ -35,6 +36,7 @@ internal static class DependencyRules
         [AgentEngine] = [Protocol],
         [AgentPlatform] = [Protocol, AgentEngine],
         [Agent] = [Protocol, AgentEngine, AgentPlatform, Contracts],
+        [Relay] = [Protocol],
     };
 
     private static readonly string[] Database =
@@ -60,6 +62,7 @@ internal static class DependencyRules
         [AgentEngine] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
         [AgentPlatform] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
         [Agent] = (Database, "the agent talks to the Api over HTTP/SignalR only: no EF Core or database driver"),
+        [Relay] = (Database, "the relay talks to the Api over HTTP only (heartbeat): no EF Core or database driver"),
     };
 
     /// <summary>Types Protocol must not use: sockets, network and file I/O.</summary>

@@ -1,0 +1,284 @@
+using System.Net;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Relay;
+
+namespace HamachiCloud.Relay.Core;
+
+/// <summary>
+/// The relay's decisions, free of sockets: <see cref="Handle"/> takes one relay frame from a source and returns
+/// what to send (Reply to the sender, Forward to a bound peer, or Drop), counting every refusal by reason.
+/// <para>
+/// Bindings are keyed by (fromNodeKey, toNodeKey); each holds the source it was bound from, the token's expiry and a
+/// token bucket with the token's bandwidth. A Send(K_T) from S is forwarded only when S holds a live binding
+/// (K_S → K_T) and K_T holds a live binding (K_T → K_S); it goes out as Recv(K_S) to K_T's source. Everything
+/// unexpected is refused: no server key yet, bad signature, other relay, expired, banned source, malformed.
+/// </para>
+/// Thread-safe: one lock around each call (calls are short and allocation-free on the Send path).
+/// </summary>
+public sealed class RelayCore
+{
+    private readonly Lock _lock = new();
+    private readonly Guid _relayId;
+    private readonly int _maxBindings;
+    private readonly Dictionary<(NodeKeyValue From, NodeKeyValue To), Binding> _byPair = [];
+    private readonly Dictionary<(RelaySource Source, NodeKeyValue To), Binding> _bySource = [];
+    private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
+    private SigningPublicKey? _issuer;
+    private IReadOnlyList<IPNetwork> _bans = [];
+    private long _bindsAccepted;
+    private long _forwarded;
+    private long _forwardedBytes;
+    private long _stunAnswered;
+    private DateTimeOffset _nextSweep;
+
+    public RelayCore(Guid relayId, int maxBindings)
+    {
+        _relayId = relayId;
+        _maxBindings = maxBindings;
+    }
+
+    /// <summary>True once the server identity key is known (binds are refused before).</summary>
+    public bool HasIssuer
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _issuer is not null;
+            }
+        }
+    }
+
+    /// <summary>The server identity key that signs relay tokens (from the Api heartbeat or configuration).</summary>
+    public void SetIssuer(SigningPublicKey issuer)
+    {
+        lock (_lock)
+        {
+            _issuer = issuer;
+        }
+    }
+
+    /// <summary>Replaces the banned IP ranges; bindings from banned sources are removed at once.</summary>
+    public void SetBans(IReadOnlyList<IPNetwork> bans)
+    {
+        lock (_lock)
+        {
+            _bans = bans;
+            foreach (var binding in _byPair.Values.Where(b => IsBanned(b.Source.Endpoint.Address)).ToList())
+            {
+                Remove(binding);
+            }
+        }
+    }
+
+    /// <summary>Counts a STUN answer (the responder is separate; the counters live here).</summary>
+    public void CountStun()
+    {
+        lock (_lock)
+        {
+            _stunAnswered++;
+        }
+    }
+
+    /// <summary>Counts a datagram the socket loop dropped before the core (not STUN, not a relay frame).</summary>
+    public void CountDrop(RelayDropReason reason)
+    {
+        lock (_lock)
+        {
+            _dropped[(int)reason]++;
+        }
+    }
+
+    /// <summary>A WebSocket connection closed: its bindings go.</summary>
+    public void Disconnected(RelaySource source)
+    {
+        lock (_lock)
+        {
+            foreach (var binding in _byPair.Values.Where(b => b.Source == source).ToList())
+            {
+                Remove(binding);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decides what to do with one relay frame from <paramref name="from"/> at <paramref name="now"/>; the bytes to
+    /// send (BindOk, Refused or Recv) are written to <paramref name="output"/>, which must hold the datagram's
+    /// length (Recv is as long as Send) and at least <see cref="RelayFrame.BindOkSize"/> bytes.
+    /// </summary>
+    public RelayAction Handle(RelaySource from, ReadOnlySpan<byte> datagram, DateTimeOffset now, Span<byte> output)
+    {
+        lock (_lock)
+        {
+            if (now >= _nextSweep)
+            {
+                Sweep(now);
+                _nextSweep = now.AddSeconds(10);
+            }
+
+            if (IsBanned(from.Endpoint.Address))
+            {
+                return Refuse(RelayDropReason.Banned, RelayRefusal.Banned, default, output);
+            }
+
+            if (!RelayFrame.TryParse(datagram, out var frame))
+            {
+                return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
+            }
+
+            return frame.Type switch
+            {
+                RelayFrameType.Bind => Bind(from, frame.Token, now, output),
+                RelayFrameType.Send => Send(from, frame, now, output),
+                _ => Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output),
+            };
+        }
+    }
+
+    /// <summary>A consistent snapshot of the counters.</summary>
+    public RelayCounters Snapshot()
+    {
+        lock (_lock)
+        {
+            var dropped = RelayCounters.Reasons.ToDictionary(RelayCounters.Name, r => _dropped[(int)r]);
+            return new RelayCounters(_byPair.Count, _bindsAccepted, _forwarded, _forwardedBytes, _stunAnswered, dropped);
+        }
+    }
+
+    private RelayAction Bind(RelaySource from, ReadOnlySpan<byte> tokenBytes, DateTimeOffset now, Span<byte> output)
+    {
+        if (_issuer is null)
+        {
+            return Refuse(RelayDropReason.NoServerKey, RelayRefusal.BadSignature, default, output);
+        }
+
+        switch (RelayToken.TryVerify(tokenBytes, _issuer, out var token))
+        {
+            case RelayTokenStatus.Malformed:
+                return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
+            case RelayTokenStatus.BadSignature:
+                return Refuse(RelayDropReason.BadSignature, RelayRefusal.BadSignature, default, output);
+        }
+
+        var to = token!.To.Bytes;
+        if (token.RelayId != _relayId)
+        {
+            return Refuse(RelayDropReason.WrongRelay, RelayRefusal.WrongRelay, to, output);
+        }
+
+        if (token.ExpiresAt <= now)
+        {
+            return Refuse(RelayDropReason.Expired, RelayRefusal.Expired, to, output);
+        }
+
+        var pair = (NodeKeyValue.From(token.From.Bytes), NodeKeyValue.From(to));
+        if (_byPair.TryGetValue(pair, out var binding))
+        {
+            if (binding.Source != from)
+            {
+                _bySource.Remove((binding.Source, pair.Item2));
+                binding.Source = from;
+                _bySource[(from, pair.Item2)] = binding;
+            }
+
+            binding.ExpiresAt = token.ExpiresAt;
+            binding.Bucket.SetRate(token.BandwidthBitsPerSecond);
+        }
+        else
+        {
+            if (_byPair.Count >= _maxBindings)
+            {
+                return Refuse(RelayDropReason.TableFull, RelayRefusal.NoBinding, to, output);
+            }
+
+            binding = new Binding(pair.Item1, pair.Item2, from, token.ExpiresAt, new TokenBucket(token.BandwidthBitsPerSecond, now));
+            _byPair[pair] = binding;
+            _bySource.Remove((from, pair.Item2));
+            _bySource[(from, pair.Item2)] = binding;
+        }
+
+        _bindsAccepted++;
+        RelayFrame.TryWriteBindOk(output, to, token.ExpiresAt.ToUnixTimeSeconds(), out var written);
+        return new RelayAction(RelayActionKind.Reply, from, written, RelayDropReason.None);
+    }
+
+    private RelayAction Send(RelaySource from, RelayFrame frame, DateTimeOffset now, Span<byte> output)
+    {
+        var target = NodeKeyValue.From(frame.Key);
+        if (!_bySource.TryGetValue((from, target), out var mine) || mine.ExpiresAt <= now)
+        {
+            return Refuse(RelayDropReason.NoBinding, RelayRefusal.NoBinding, frame.Key, output);
+        }
+
+        if (!_byPair.TryGetValue((target, mine.From), out var theirs) || theirs.ExpiresAt <= now)
+        {
+            return Refuse(RelayDropReason.TargetNotBound, RelayRefusal.NoBinding, frame.Key, output);
+        }
+
+        var length = RelayFrame.DataOverhead + frame.Payload.Length;
+        if (!mine.Bucket.TryTake(length, now))
+        {
+            _dropped[(int)RelayDropReason.RateLimited]++;
+            return RelayAction.Dropped(RelayDropReason.RateLimited);
+        }
+
+        Span<byte> fromKey = stackalloc byte[RelayFrame.KeySize];
+        mine.From.WriteTo(fromKey);
+        RelayFrame.TryWriteRecv(output, fromKey, frame.Payload, out var written);
+        _forwarded++;
+        _forwardedBytes += frame.Payload.Length;
+        return new RelayAction(RelayActionKind.Forward, theirs.Source, written, RelayDropReason.None);
+    }
+
+    private RelayAction Refuse(RelayDropReason reason, RelayRefusal refusal, ReadOnlySpan<byte> to, Span<byte> output)
+    {
+        _dropped[(int)reason]++;
+        return RelayFrame.TryWriteRefused(output, refusal, to, out var written)
+            ? new RelayAction(RelayActionKind.Reply, default, written, reason)
+            : RelayAction.Dropped(reason);
+    }
+
+    private bool IsBanned(IPAddress address)
+    {
+        var a = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        foreach (var range in _bans)
+        {
+            if (range.Contains(a))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var binding in _byPair.Values.Where(b => b.ExpiresAt <= now).ToList())
+        {
+            Remove(binding);
+        }
+    }
+
+    private void Remove(Binding binding)
+    {
+        _byPair.Remove((binding.From, binding.To));
+        if (_bySource.TryGetValue((binding.Source, binding.To), out var indexed) && ReferenceEquals(indexed, binding))
+        {
+            _bySource.Remove((binding.Source, binding.To));
+        }
+    }
+
+    private sealed class Binding(NodeKeyValue from, NodeKeyValue to, RelaySource source, DateTimeOffset expiresAt, TokenBucket bucket)
+    {
+        public NodeKeyValue From { get; } = from;
+
+        public NodeKeyValue To { get; } = to;
+
+        public RelaySource Source { get; set; } = source;
+
+        public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
+
+        public TokenBucket Bucket { get; } = bucket;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Relay.Core;
+using HamachiCloud.Relay.Hosting;
+using HamachiCloud.Relay.Stun;
+using Microsoft.Extensions.Options;
+
+// Composition root of the relay: validated options (a bad key stops the start, named), the pure core, the UDP
+// sockets (relay + STUN), the WebSocket fallback, the Api heartbeat, /health and /counters.
+var builder = WebApplication.CreateBuilder(args);
+var section = builder.Configuration.GetSection(RelayOptions.Section);
+RelayOptions options;
+try
+{
+    options = section.Get<RelayOptions>() ?? new RelayOptions();
+}
+catch (InvalidOperationException e)
+{
+    await Console.Error.WriteLineAsync($"relay: configuration error in section {RelayOptions.Section}: {e.Message}");
+    return 2;
+}
+
+var validation = new RelayOptions.Validator().Validate(null, options);
+if (validation.Failed)
+{
+    await Console.Error.WriteLineAsync("relay: configuration error: " + string.Join("; ", validation.Failures));
+    return 2;
+}
+
+builder.Services.AddOptions<RelayOptions>().Bind(section).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptions.Validator>();
+builder.Services.AddSingleton(TimeProvider.System);
+var core = new RelayCore(options.Id, options.MaxBindings);
+if (!string.IsNullOrWhiteSpace(options.ServerIdentityKey) && SigningPublicKey.TryParse(options.ServerIdentityKey, out var configuredKey))
+{
+    core.SetIssuer(configuredKey!);
+}
+
+core.SetBans(options.BannedRanges.Select(r => IPNetwork.Parse(r)).ToList());
+var sockets = new StunSockets(
+    IPAddress.Parse(options.ListenAddress),
+    options.Port,
+    string.IsNullOrWhiteSpace(options.AlternateAddress) ? null : IPAddress.Parse(options.AlternateAddress),
+    options.AlternatePort);
+builder.Services.AddSingleton(core);
+builder.Services.AddSingleton(sockets);
+builder.Services.AddSingleton(new StunResponder(sockets));
+builder.Services.AddSingleton<RelayDispatcher>();
+builder.Services.AddHostedService<UdpRelayService>();
+builder.Services.AddHostedService<HeartbeatService>();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+
+var app = builder.Build();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+app.Map(WebSocketRelay.Path, (HttpContext context, RelayCore c, RelayDispatcher d, TimeProvider t) => WebSocketRelay.HandleAsync(context, c, d, t));
+app.MapGet("/health", (RelayCore c) =>
+{
+    var counters = c.Snapshot();
+    var body = new { status = c.HasIssuer ? "ok" : "no_server_key", id = options.Id, name = options.Name, bindings = counters.Bindings };
+    return c.HasIssuer ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+});
+app.MapGet("/counters", (RelayCore c) => Results.Ok(c.Snapshot()));
+
+try
+{
+    await app.RunAsync();
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith("bind UDP", StringComparison.Ordinal))
+{
+    await Console.Error.WriteLineAsync("relay: " + e.Message);
+    return 2;
+}
+
+return 0;

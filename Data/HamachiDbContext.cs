@@ -26,6 +26,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DeviceNetworkState> DeviceNetworkStates => Set<DeviceNetworkState>();
     public DbSet<DeviceMapState> DeviceMapStates => Set<DeviceMapState>();
+    public DbSet<Relay> Relays => Set<Relay>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

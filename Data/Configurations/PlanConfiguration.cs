@@ -11,6 +11,7 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
     {
         p.Property(x => x.Id).HasMaxLength(32);
         p.Property(x => x.Name).HasMaxLength(64).IsRequired();
+        p.Ignore(x => x.RelayBandwidthBitsPerSecond);
         p.HasData(
             new Plan { Id = Plan.FreeId, Name = "Free", MaxMembersPerNetwork = 5, RelayKbps = 2_000 },
             new Plan { Id = Plan.StandardId, Name = "Standard", MaxMembersPerNetwork = 32, RelayKbps = 10_000, MonthlyPriceCents = 499 },

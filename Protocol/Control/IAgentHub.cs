@@ -28,6 +28,12 @@ public interface IAgentHub
 
     Task<CommandResult> SetNickname(string nickname);
 
+    /// <summary>
+    /// Relay tokens for the pair (this device → the peer with node key <paramref name="peerNodeKey"/>, base64 or
+    /// nodekey:hex), one per live relay, only when the caller's current map lets it reach that peer.
+    /// </summary>
+    Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey);
+
     /// <summary>Clean goodbye: the server marks this device offline at once instead of asking peers to verify it.</summary>
     Task Goodbye();
 }

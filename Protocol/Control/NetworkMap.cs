@@ -3,6 +3,7 @@ namespace HamachiCloud.Protocol.Control;
 /// <summary>
 /// Everything one device needs to build its tunnels: its own addresses, its networks with
 /// their members, and the peers it may reach (already filtered by network type), versioned.
+/// <see cref="Relays"/> lists the live relays (null from servers that predate relays).
 /// </summary>
 public sealed record NetworkMap(
     long Version,
@@ -13,4 +14,5 @@ public sealed record NetworkMap(
     string SelfIPv6,
     string OverlayPrefixV4,
     IReadOnlyList<NetworkInfo> Networks,
-    IReadOnlyList<PeerInfo> Peers);
+    IReadOnlyList<PeerInfo> Peers,
+    IReadOnlyList<RelayInfo>? Relays = null);

@@ -30,6 +30,6 @@ public static class MapDeltas
             .Concat(upsertedNetworks.Values.Where(n => !removedNetworks.Contains(n.Id)))
             .ToList();
 
-        return map with { Version = delta.ToVersion, Peers = peers, Networks = networks };
+        return map with { Version = delta.ToVersion, Peers = peers, Networks = networks, Relays = delta.Relays ?? map.Relays };
     }
 }

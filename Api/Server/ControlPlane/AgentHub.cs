@@ -21,6 +21,7 @@ internal sealed class AgentHub(
     MapChangeQueue changes,
     MapPublisher maps,
     AgentCommands commands,
+    Relays.RelayTokens relayTokens,
     IOptions<ControlPlaneOptions> options,
     TimeProvider clock,
     ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
@@ -146,6 +147,12 @@ internal sealed class AgentHub(
 
     public Task<CommandResult> SetNickname(string nickname) =>
         commands.SetNicknameAsync(RequireLogin().UserId, nickname, Context.ConnectionAborted);
+
+    public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
+    {
+        var session = RequireLogin();
+        return relayTokens.GrantAsync(session.DeviceId, session.UserId, peerNodeKey ?? "", Context.ConnectionAborted);
+    }
 
     public async Task Goodbye()
     {

@@ -18,6 +18,7 @@ internal sealed class MapPublisher(
     ServerIdentity identity,
     MapChangeQueue queue,
     IOptions<AddressPoolOptions> pool,
+    IOptions<Relays.RelaysOptions> relays,
     TimeProvider clock,
     ILogger<MapPublisher> log)
 {
@@ -60,7 +61,7 @@ internal sealed class MapPublisher(
             return sent;
         }
 
-        var snapshot = await MapSnapshotLoader.LoadAsync(db, changedUsers, ct);
+        var snapshot = await LoadAsync(changedUsers, ct);
         var targets = snapshot.Devices.Where(d => d.Connected && changedUsers.Contains(d.UserId)).Select(d => d.Id).ToList();
         var updates = await BuildAsync(snapshot, targets, forceFull: false, ct);
         try
@@ -94,7 +95,7 @@ internal sealed class MapPublisher(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var snapshot = await MapSnapshotLoader.LoadAsync(db, [userId], ct);
+            var snapshot = await LoadAsync([userId], ct);
             var update = (await BuildAsync(snapshot, [deviceId], forceFull: true, ct)).Single();
             try
             {
@@ -107,6 +108,13 @@ internal sealed class MapPublisher(
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>The snapshot of these accounts plus the live relays (every map lists them).</summary>
+    private async Task<MapSnapshot> LoadAsync(IReadOnlyCollection<Guid> users, CancellationToken ct)
+    {
+        var snapshot = await MapSnapshotLoader.LoadAsync(db, users, ct);
+        return snapshot with { Relays = await Relays.RelayDirectory.LiveAsync(db, clock.GetUtcNow(), relays.Value.LiveSeconds, ct) };
     }
 
     private async Task<List<MapUpdate>> BuildAsync(MapSnapshot snapshot, List<Guid> targets, bool forceFull, CancellationToken ct)

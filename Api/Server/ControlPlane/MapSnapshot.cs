@@ -1,3 +1,4 @@
+using HamachiCloud.Protocol.Control;
 using System.Net;
 
 namespace HamachiCloud.Api.ControlPlane;
@@ -7,7 +8,7 @@ namespace HamachiCloud.Api.ControlPlane;
 /// accounts concerned (with their memberships) and every device of those networks' members, with
 /// its presence, candidate endpoints and the networks it went offline in. Plain data, no EF.
 /// </summary>
-internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IReadOnlyList<MapSnapshot.Dev> Devices)
+internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IReadOnlyList<MapSnapshot.Dev> Devices, IReadOnlyList<RelayInfo>? Relays = null)
 {
     public sealed record Net(Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members);
 

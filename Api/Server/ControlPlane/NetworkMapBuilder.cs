@@ -62,7 +62,7 @@ internal static class NetworkMapBuilder
 
         var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via)).ToList();
         return new NetworkMap(version, self.Id, now, now + ControlProtocol.MapLifetime, self.IPv4.ToString(), self.IPv6.ToString(),
-            overlayPrefixV4, networks, peerInfos);
+            overlayPrefixV4, networks, peerInfos, snapshot.Relays ?? []);
     }
 
     /// <summary>Whether <paramref name="self"/>'s devices may reach <paramref name="peer"/>'s devices in a network of this type.</summary>

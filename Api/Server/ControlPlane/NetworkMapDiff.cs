@@ -28,11 +28,22 @@ internal static class NetworkMapDiff
             to.Peers.Where(p => !oldPeers.TryGetValue(p.DeviceId, out var old) || !Same(old, p)).ToList(),
             from.Peers.Where(p => !newPeers.ContainsKey(p.DeviceId)).Select(p => p.DeviceId).ToList(),
             to.Networks.Where(n => !oldNetworks.TryGetValue(n.Id, out var old) || !Same(old, n)).ToList(),
-            from.Networks.Where(n => !newNetworks.ContainsKey(n.Id)).Select(n => n.Id).ToList());
+            from.Networks.Where(n => !newNetworks.ContainsKey(n.Id)).Select(n => n.Id).ToList(),
+            SameRelays(from.Relays, to.Relays) ? null : to.Relays ?? []);
+    }
+
+    private static bool SameRelays(IReadOnlyList<RelayInfo>? a, IReadOnlyList<RelayInfo>? b)
+    {
+        a ??= [];
+        b ??= [];
+        return a.Count == b.Count && a.Zip(b).All(p => p.First.Id == p.Second.Id && p.First.Name == p.Second.Name && p.First.Region == p.Second.Region
+            && p.First.WebSocketUrl == p.Second.WebSocketUrl && p.First.UdpEndpoints.SequenceEqual(p.Second.UdpEndpoints)
+            && p.First.StunEndpoints.SequenceEqual(p.Second.StunEndpoints));
     }
 
     public static bool IsEmpty(NetworkMapDelta delta) =>
-        delta.UpsertedPeers.Count == 0 && delta.RemovedPeers.Count == 0 && delta.UpsertedNetworks.Count == 0 && delta.RemovedNetworks.Count == 0;
+        delta.UpsertedPeers.Count == 0 && delta.RemovedPeers.Count == 0 && delta.UpsertedNetworks.Count == 0 && delta.RemovedNetworks.Count == 0
+        && delta.Relays is null;
 
     /// <summary>Applies a delta (what an agent does); used to check that deltas rebuild the full map.</summary>
     public static NetworkMap Apply(NetworkMap map, NetworkMapDelta delta)
@@ -56,6 +67,7 @@ internal static class NetworkMapDiff
             ExpiresAt = delta.IssuedAt + ControlProtocol.MapLifetime,
             Peers = peers.Values.OrderBy(p => p.DeviceId).ToList(),
             Networks = networks.Values.OrderBy(n => n.Id).ToList(),
+            Relays = delta.Relays ?? map.Relays,
         };
     }
 

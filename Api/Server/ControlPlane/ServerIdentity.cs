@@ -66,5 +66,8 @@ internal sealed class ServerIdentity : IDisposable
         return new SignedMessage(payload, Sign(payload));
     }
 
+    /// <summary>The 161 signed bytes of a relay token.</summary>
+    public byte[] SignRelayToken(HamachiCloud.Protocol.Relay.RelayToken token) => token.ToBytes(_key);
+
     public void Dispose() => _key.Dispose();
 }

@@ -1,3 +1,4 @@
+using HamachiCloud.Api.Relays;
 using Hangfire;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Bans;
@@ -42,6 +43,7 @@ internal static class ApiPipeline
         api.MapDeviceEndpoints();
         api.MapSetupKeyEndpoints();
         api.MapBanEndpoints();
+        api.MapRelayEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub

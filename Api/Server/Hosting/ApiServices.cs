@@ -11,6 +11,7 @@ using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.SetupKeys;
 using HamachiCloud.Migrations;
 using Microsoft.AspNetCore.DataProtection;
@@ -31,6 +32,7 @@ internal static class ApiServices
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
         Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
+        Bind<RelaysOptions>(builder, RelaysOptions.Section, new RelaysOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
@@ -99,6 +101,7 @@ internal static class ApiServices
         services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
         services.AddScoped<MapPublisher>();
         services.AddScoped<AgentCommands>();
+        services.AddScoped<RelayTokens>();
     }
 
     private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)

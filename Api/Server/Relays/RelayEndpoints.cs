@@ -1,0 +1,114 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using HamachiCloud.Api.ControlPlane;
+using HamachiCloud.Protocol.Relay;
+using Microsoft.Extensions.Options;
+
+namespace HamachiCloud.Api.Relays;
+
+/// <summary>
+/// <c>POST /api/v1/relays/heartbeat</c>: a relay registers (or refreshes) itself with the shared secret
+/// (<c>Relays:RegistrationSecret</c>, header X-Relay-Secret) and gets the server identity public key and the active
+/// banned ranges. A new relay or changed endpoints make every connected agent's map update at the next tick.
+/// </summary>
+internal static class RelayEndpoints
+{
+    public static void MapRelayEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/relays/heartbeat", HeartbeatAsync).AllowAnonymous().WithTags("Relays")
+            .WithSummary("Relay heartbeat (shared secret): returns the server identity key and the ban list");
+    }
+
+    private static async Task<IResult> HeartbeatAsync(
+        HttpContext http, RelayHeartbeatRequest? body, HamachiDbContext db, ServerIdentity identity, MapChangeQueue changes,
+        IOptions<RelaysOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var secret = options.Value.RegistrationSecret;
+        var given = http.Request.Headers[RelayHeartbeatRequest.SecretHeader].ToString();
+        if (string.IsNullOrEmpty(secret)
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(secret))))
+        {
+            throw new ApiProblemException(401, ErrorCodes.Unauthorized, $"relay heartbeat needs the registration secret in {RelayHeartbeatRequest.SecretHeader}");
+        }
+
+        var request = Validate(body);
+        var now = clock.GetUtcNow();
+        var udp = string.Join(' ', request.UdpEndpoints);
+        var stun = string.Join(' ', request.StunEndpoints);
+        var relay = await db.Relays.FirstOrDefaultAsync(r => r.Id == request.Id, ct);
+        var live = relay is not null && relay.LastSeenAt >= now.AddSeconds(-options.Value.LiveSeconds);
+        var changed = relay is null || !live || relay.UdpEndpoints != udp || relay.StunEndpoints != stun || relay.WebSocketUrl != request.WebSocketUrl
+            || relay.Name != request.Name || relay.Region != request.Region;
+        if (relay is null)
+        {
+            relay = new Relay { Id = request.Id, RegisteredAt = now };
+            db.Relays.Add(relay);
+        }
+
+        relay.Name = request.Name;
+        relay.Region = request.Region;
+        relay.UdpEndpoints = udp;
+        relay.StunEndpoints = stun;
+        relay.WebSocketUrl = request.WebSocketUrl;
+        relay.LastSeenAt = now;
+        await db.SaveChangesAsync(ct);
+        if (changed)
+        {
+            foreach (var user in await db.Devices.Where(d => d.ConnectionId != null).Select(d => d.UserId).Distinct().ToListAsync(ct))
+            {
+                changes.AccountChanged(user);
+            }
+        }
+
+        var bans = (await db.IpRangeBans.AsNoTracking().ToListAsync(ct))
+            .Where(b => b.ExpiresAt is null || b.ExpiresAt > now)
+            .Select(b => b.Cidr)
+            .ToList();
+        return Results.Ok(new RelayHeartbeatResponse(identity.PublicKey.ToBase64(), bans));
+    }
+
+    private static RelayHeartbeatRequest Validate(RelayHeartbeatRequest? body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body is null)
+        {
+            throw new ApiProblemException(400, ErrorCodes.MalformedRequest, "relay heartbeat: body required");
+        }
+
+        if (body.Id == Guid.Empty)
+        {
+            errors["id"] = ["required"];
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 64)
+        {
+            errors["name"] = ["1..64 characters"];
+        }
+
+        if (body.Region is null || body.Region.Length > 64)
+        {
+            errors["region"] = ["at most 64 characters"];
+        }
+
+        if (body.UdpEndpoints is null || body.UdpEndpoints.Count is < 1 or > 4 || !body.UdpEndpoints.All(IsEndpoint))
+        {
+            errors["udpEndpoints"] = ["1..4 endpoints ip:port"];
+        }
+
+        if (body.StunEndpoints is null || body.StunEndpoints.Count > 4 || !body.StunEndpoints.All(IsEndpoint))
+        {
+            errors["stunEndpoints"] = ["0..4 endpoints ip:port"];
+        }
+
+        if (body.WebSocketUrl is not null
+            && (body.WebSocketUrl.Length > 256 || !Uri.TryCreate(body.WebSocketUrl, UriKind.Absolute, out var ws) || ws.Scheme is not ("ws" or "wss")))
+        {
+            errors["webSocketUrl"] = ["an absolute ws:// or wss:// URL of at most 256 characters"];
+        }
+
+        return errors.Count == 0 ? body : throw new ApiProblemException(400, ErrorCodes.ValidationFailed, "relay heartbeat: invalid fields", errors);
+    }
+
+    private static bool IsEndpoint(string? text) => IPEndPoint.TryParse(text ?? "", out var e) && e.Port != 0;
+}

@@ -5,6 +5,8 @@ using HamachiCloud.Agent.Control;
 using HamachiCloud.Agent.Engine.Config;
 using HamachiCloud.Agent.Engine.Control;
 using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.Engine.IO;
+using HamachiCloud.Agent.Engine.Traversal;
 using HamachiCloud.Agent.Ipc;
 using HamachiCloud.Agent.Platform;
 using HamachiCloud.Agent.Platform.Linux;
@@ -65,12 +67,19 @@ public static class DaemonCommand
             var nodeKey = state.LoadOrCreateNodeKey();
             var tun = TunDevices.Create(name, LinuxTun.DefaultMtu);
             LinuxInterface.Configure(tun.Name, new InterfaceSettings { Addresses = [v4, v6], Mtu = LinuxTun.DefaultMtu });
-            var conn = LinuxUdpConn.Open(port);
+            var udp = LinuxUdpConn.Open(port);
+            // One socket for WireGuard, STUN, disco and relay frames; WebSocket relay frames are re-injected over loopback.
+            var conn = new SocketMux(udp, NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, udp.LocalPort)));
             device = WireGuardDevice.Create(new DeviceConfig { PrivateKey = nodeKey, Address = v4.Address, PrefixLength = v4.PrefixLength, Peers = [] },
                 tun, conn, TimeProvider.System);
             device.Start();
 
             using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout);
+            ControlLoop? control = null;
+            var ownPort = device.ListenPort;
+            using var traversal = new DaemonTraversal(conn, nodeKey, device, TimeProvider.System, stdout, () => control?.Current, host.MapRelays,
+                () => [.. LocalEndpoints.Gather(ownPort, name).Select(e => IPEndPoint.TryParse(e, out var parsed) ? parsed : null).OfType<IPEndPoint>()]);
+            host.Traversal = traversal;
             stdout.WriteLine($"hamachi: {name} up as {enrolment.VirtualIPv4} ({enrolment.Name}, device {enrolment.DeviceId}), UDP port {device.ListenPort}");
             stdout.WriteLine($"hamachi: {host.RestoreFromCache()}");
 
@@ -84,6 +93,7 @@ public static class DaemonCommand
                 TimeProvider.System,
                 stdout);
             host.Control = loop;
+            control = loop;
 
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

@@ -32,6 +32,8 @@ TEST_APT_PACKAGES=(
     nftables
     iputils-ping
     iproute2
+    stun-server
+    stun-client
 )
 
 RESULTS_DIR=${HAMACHI_TEST_RESULTS:-$REPO_ROOT/.test-artifacts/test-results}

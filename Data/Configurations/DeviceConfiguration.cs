@@ -17,6 +17,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         d.HasIndex(x => x.VirtualIPv6).IsUnique();
         d.Property(x => x.ConnectionId).HasMaxLength(128);
         d.Property(x => x.Endpoints).HasMaxLength(1024).IsRequired();
+        d.Property(x => x.NatReport).HasMaxLength(4096);
         d.HasIndex(x => x.UserId);
         d.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -34,4 +34,7 @@ public class Device
 
     /// <summary>Candidate endpoints ("ip:port", space separated): reported local ones plus the one the server observed.</summary>
     public string Endpoints { get; set; } = "";
+
+    /// <summary>The agent's latest NAT report (validated <c>NatReport</c> as JSON, web defaults), null before any.</summary>
+    public string? NatReport { get; set; }
 }

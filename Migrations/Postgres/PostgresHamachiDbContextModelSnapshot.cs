@@ -153,6 +153,10 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("NatReport")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
                     b.Property<string>("NodeKey")
                         .IsRequired()
                         .HasMaxLength(64)

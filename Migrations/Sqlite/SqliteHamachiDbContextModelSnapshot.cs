@@ -146,6 +146,10 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NatReport")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NodeKey")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -62,6 +62,12 @@ internal sealed class FakeHub(FakeServer server) : Hub<IAgentClient>, IAgentHub
 
     public Task Goodbye() => Record(nameof(Goodbye));
 
+    public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
+    {
+        server.Calls.Enqueue(nameof(GetRelayTokens));
+        return Task.FromResult(new RelayTokenGrant([], RelayTokenErrors.NoRelay, "the fake hub has no relays"));
+    }
+
     private Task Record(string call)
     {
         server.Calls.Enqueue(call);

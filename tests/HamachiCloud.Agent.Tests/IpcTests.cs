@@ -44,6 +44,30 @@ public sealed class IpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Netcheck_prints_the_NAT_report_as_a_table_and_as_JSON()
+    {
+        var args = HamachiCloud.Agent.Commands.CliArgs.Parse(["netcheck", "--socket", Socket], ["--socket"], ["--json"], out _)!;
+        var table = new StringWriter();
+        Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("netcheck", args, table, TextWriter.Null));
+        var lines = table.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("UDP                yes", lines);
+        Assert.Contains("Mapped address     192.0.2.18:41641", lines);
+        Assert.Contains("Mapping            endpoint-independent", lines);
+        Assert.Contains("Filtering          address-and-port-dependent", lines);
+        Assert.Contains("Port preservation  yes", lines);
+        Assert.Contains("Hairpinning        no", lines);
+        Assert.Contains("Relay eu-1         12.5 ms", lines);
+        Assert.Contains("Relay us-1         no answer", lines);
+
+        var jsonArgs = HamachiCloud.Agent.Commands.CliArgs.Parse(["netcheck", "--socket", Socket, "--json"], ["--socket"], ["--json"], out _)!;
+        var json = new StringWriter();
+        Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("netcheck", jsonArgs, json, TextWriter.Null));
+        var parsed = System.Text.Json.JsonSerializer.Deserialize<NetcheckResult>(json.ToString(), HamachiCloud.Agent.Engine.Control.ControlJson.Options)!;
+        Assert.Equal("address-and-port-dependent", parsed.Nat!.Filtering);
+        Assert.Equal(12.5, parsed.Nat.Relays![0].Milliseconds);
+    }
+
+    [Fact]
     public async Task Commands_reach_the_backend_with_their_arguments_and_errors_come_back()
     {
         var joined = IpcClient.Result<CommandResult>(await IpcClient.CallAsync(Socket, new IpcRequest(IpcCommands.Join, ["123-456-789", "pw"]), CancellationToken.None));
@@ -78,7 +102,8 @@ public sealed class IpcTests : IAsyncLifetime
         public IReadOnlyList<NetworkListing> List() =>
             [new NetworkListing("123-456-789", "lan", "Mesh", true, [new MemberListing("peer1", "pc1", "100.64.0.1", true, "online", "direct", "198.18.0.1:41641", 1.5)])];
 
-        public NetcheckResult Netcheck() => new(["198.18.0.100:41641"], 41641);
+        public Task<NetcheckResult> NetcheckAsync(CancellationToken ct) => Task.FromResult(new NetcheckResult(["198.18.0.100:41641"], 41641,
+            new NatReport("192.0.2.18:41641", true, false, true, false, false, "endpoint-independent", "address-and-port-dependent", [new RelayLatency(Guid.Empty, "eu-1", 12.5), new RelayLatency(Guid.Empty, "us-1", null)])));
 
         public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) => Done($"create {name} {type} {password}");
 

@@ -30,7 +30,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         _postgres = postgres;
     }
 
+    /// <summary>The relay registration secret every test Api uses (<c>Relays:RegistrationSecret</c>).</summary>
+    public const string RelaySecret = "test-relay-secret-0123456789";
+
     public DatabaseProvider Provider => _provider;
+
+    /// <summary>The directory holding the server identity key (<c>Identity:KeyDirectory</c>).</summary>
+    public string KeyDirectory => Path.Combine(_directory, "keys");
 
     /// <summary>
     /// A second Api node of the same deployment: same database and key directory (so the same
@@ -63,6 +69,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:AllowHttp", "true");
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Relays:RegistrationSecret", RelaySecret);
         builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestClientAddress>());
         foreach (var (key, value) in _settings)
         {

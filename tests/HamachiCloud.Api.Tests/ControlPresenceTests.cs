@@ -51,6 +51,43 @@ public abstract class ControlPresenceTests(ApiWorld world)
     }
 
     [SkippableFact]
+    public async Task A_NAT_report_is_stored_validated_and_its_mapped_endpoint_becomes_the_peers_first_candidate()
+    {
+        var f = await world.GetAsync();
+        var (owner, bob) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("mesh"));
+        await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+        await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
+        await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, bob, "b");
+        await a.ConnectAndLoginAsync(f);
+        await b.ConnectAndLoginAsync(f);
+        var relay = Guid.NewGuid();
+        var nat = new NatReport("192.0.2.18:41641", true, false, true, false, false, "endpoint-independent", "address-and-port-dependent",
+            [new RelayLatency(relay, "eu-1", 12.5), new RelayLatency(Guid.NewGuid(), "far", 1e9)]);
+
+        await a.Connection.InvokeAsync(nameof(IAgentHub.ReportDiscovery), new DiscoveryReport(["198.18.2.11:41641"], 41641, nat));
+
+        await b.WaitUntilAsync(x => x.Peer(a)?.Endpoints is [var first, ..] && first == "192.0.2.18:41641", "a's server-reflexive endpoint first");
+        Assert.Contains("198.18.2.11:41641", b.Peer(a)!.Endpoints);
+        var stored = (await owner.Client.ListDevicesAsync()).Single(d => d.Id == a.DeviceId).Nat;
+        Assert.Equal(nat with { Relays = null }, stored! with { Relays = null });
+        Assert.Equal([new RelayLatency(relay, "eu-1", 12.5)], stored.Relays!); // an impossible latency is dropped
+
+        await a.Connection.InvokeAsync(nameof(IAgentHub.ReportDiscovery), new DiscoveryReport([], 41641, nat with { Mapping = "weird", MappedEndpoint = "not an endpoint" }));
+        await WaitForAsync(async () => (await owner.Client.ListDevicesAsync()).Single(d => d.Id == a.DeviceId).Nat is { Mapping: null, MappedEndpoint: null }, "garbage fields cleared");
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+
+        Assert.True(await condition(), $"timed out waiting for {what}");
+    }
+
+    [SkippableFact]
     public async Task Hub_and_spoke_and_gateway_visibility_in_live_maps()
     {
         var f = await world.GetAsync();

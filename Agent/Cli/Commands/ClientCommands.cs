@@ -88,22 +88,42 @@ public static class ClientCommands
 
     private static int Netcheck(string socket, CliArgs args, TextWriter stdout)
     {
-        var result = IpcClient.Result<NetcheckResult>(Call(socket, IpcCommands.Netcheck));
+        var result = IpcClient.Result<NetcheckResult>(Output.Spin(stdout, "checking the network…", () => Call(socket, IpcCommands.Netcheck)));
         if (args.Json)
         {
             Output.Json(stdout, result);
             return CommandLine.Ok;
         }
 
-        stdout.WriteLine($"UDP port {result.ListenPort}; local candidate endpoints:");
-        foreach (var endpoint in result.LocalEndpoints)
-        {
-            stdout.WriteLine($"  {endpoint}");
-        }
-
-        stdout.WriteLine("(NAT classification comes with the traversal work)");
+        Output.Table(stdout, ["", ""], NetcheckRows(result));
         return CommandLine.Ok;
     }
+
+    /// <summary>The netcheck table: one row per fact, then one per relay with its STUN round trip.</summary>
+    internal static IEnumerable<string[]> NetcheckRows(NetcheckResult result)
+    {
+        var nat = result.Nat;
+        yield return ["UDP port", result.ListenPort.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        yield return ["Local endpoints", result.LocalEndpoints.Count == 0 ? "-" : string.Join(", ", result.LocalEndpoints)];
+        if (nat is null)
+        {
+            yield return ["NAT", "not measured (no relay known yet)"];
+            yield break;
+        }
+
+        yield return ["UDP", nat.UdpBlocked switch { true => "blocked (relay over TCP only)", false => "yes", null => "unknown" }];
+        yield return ["Mapped address", nat.MappedEndpoint ?? "-"];
+        yield return ["Mapping", nat.Mapping ?? "unknown"];
+        yield return ["Filtering", nat.Filtering ?? "unknown"];
+        yield return ["Port preservation", YesNo(nat.PortPreserved)];
+        yield return ["Hairpinning", YesNo(nat.Hairpinning)];
+        foreach (var relay in nat.Relays ?? [])
+        {
+            yield return [$"Relay {relay.Name}", relay.Milliseconds is { } ms ? $"{ms.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} ms" : "no answer"];
+        }
+    }
+
+    private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "unknown" };
 
     private static int Command(string verb, string socket, CliArgs args, TextWriter stdout, TextWriter stderr)
     {

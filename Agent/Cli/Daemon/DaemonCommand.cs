@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using HamachiCloud.Agent.Commands;
 using HamachiCloud.Agent.Control;
 using HamachiCloud.Agent.Engine.Config;
@@ -72,13 +73,16 @@ public static class DaemonCommand
             var conn = new SocketMux(udp, NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, udp.LocalPort)));
             device = WireGuardDevice.Create(new DeviceConfig { PrivateKey = nodeKey, Address = v4.Address, PrefixLength = v4.PrefixLength, Peers = [] },
                 tun, conn, TimeProvider.System);
+            var probe = new NatProbe(conn.SendRaw, conn.LocalPort, TimeProvider.System, RandomNumberGenerator.Create());
+            conn.StunHandler = probe.OnStunDatagram;
             device.Start();
 
             using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout);
             ControlLoop? control = null;
             var ownPort = device.ListenPort;
-            using var traversal = new DaemonTraversal(conn, nodeKey, device, TimeProvider.System, stdout, () => control?.Current, host.MapRelays,
-                () => [.. LocalEndpoints.Gather(ownPort, name).Select(e => IPEndPoint.TryParse(e, out var parsed) ? parsed : null).OfType<IPEndPoint>()]);
+            using var traversal = new DaemonTraversal(conn, nodeKey, device, TimeProvider.System, stdout, () => control?.Current, host.Relays,
+                () => [.. LocalEndpoints.Gather(ownPort, name).Select(e => IPEndPoint.TryParse(e, out var parsed) ? parsed : null).OfType<IPEndPoint>(),
+                    .. probe.ServerReflexive is { } mapped ? [mapped.ToIPEndPoint()] : Array.Empty<IPEndPoint>()]);
             host.Traversal = traversal;
             stdout.WriteLine($"hamachi: {name} up as {enrolment.VirtualIPv4} ({enrolment.Name}, device {enrolment.DeviceId}), UDP port {device.ListenPort}");
             stdout.WriteLine($"hamachi: {host.RestoreFromCache()}");
@@ -87,13 +91,15 @@ public static class DaemonCommand
             var loop = new ControlLoop(
                 () => new ControlConnection(enrolment.ServerUrl, enrolment.DeviceId, host.PinnedKey, host),
                 machineKey,
-                () => new DiscoveryReport(LocalEndpoints.Gather(listenPort, name), listenPort),
+                () => new DiscoveryReport(LocalEndpoints.Gather(listenPort, name), listenPort, probe.Last),
                 new ReconnectBackoff(),
                 Random.Shared,
                 TimeProvider.System,
                 stdout);
             host.Control = loop;
             control = loop;
+            host.Discovery = new DiscoveryLoop(probe, host.Relays, () => LocalEndpoints.Gather(listenPort, name),
+                report => loop.Current?.ReportDiscoveryAsync(report, CancellationToken.None) ?? Task.CompletedTask, TimeProvider.System, stdout);
 
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -101,7 +107,9 @@ public static class DaemonCommand
             var ipc = IpcServer.Listen(args.Value("--socket") ?? state.SocketPath, host, args.Value("--group"));
             stdout.Flush();
             var serving = ipc.RunAsync(stop.Token);
+            var discovering = host.Discovery.RunAsync(stop.Token);
             loop.RunAsync(stop.Token).GetAwaiter().GetResult();
+            discovering.GetAwaiter().GetResult();
             ipc.DisposeAsync().AsTask().GetAwaiter().GetResult();
             serving.GetAwaiter().GetResult();
             stdout.WriteLine("hamachi: stopped");

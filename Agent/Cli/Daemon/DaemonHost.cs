@@ -60,8 +60,11 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     /// <summary>NAT traversal (relay first, then direct), when the daemon runs one; set before the first map is applied.</summary>
     public DaemonTraversal? Traversal { get; set; }
 
-    /// <summary>The relays of the current map (for relay tokens).</summary>
-    public IReadOnlyList<RelayInfo> MapRelays()
+    /// <summary>The NAT discovery, once started (<c>netcheck</c> runs it).</summary>
+    public DiscoveryLoop? Discovery { get; set; }
+
+    /// <summary>The relays of the current map (empty without a map or relays).</summary>
+    public IReadOnlyList<RelayInfo> Relays()
     {
         lock (_lock)
         {
@@ -186,7 +189,11 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         }
     }
 
-    public NetcheckResult Netcheck() => new(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort);
+    public async Task<NetcheckResult> NetcheckAsync(CancellationToken ct)
+    {
+        var nat = Discovery is null ? null : await Discovery.RunNowAsync(ct);
+        return new NetcheckResult(LocalEndpoints.Gather(_device.ListenPort), _device.ListenPort, nat);
+    }
 
     public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) =>
         Connection().CreateNetworkAsync(name, type, password, ct);

@@ -10,7 +10,8 @@ public interface IDaemonBackend
 
     IReadOnlyList<NetworkListing> List();
 
-    NetcheckResult Netcheck();
+    /// <summary>Runs the NAT discovery now (when the map lists relays) and returns it with the local endpoints.</summary>
+    Task<NetcheckResult> NetcheckAsync(CancellationToken ct);
 
     Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct);
 

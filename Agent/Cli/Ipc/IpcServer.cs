@@ -125,7 +125,7 @@ public sealed class IpcServer : IAsyncDisposable
         {
             IpcCommands.Status => Ok(_backend.Status()),
             IpcCommands.List => Ok(_backend.List()),
-            IpcCommands.Netcheck => Ok(_backend.Netcheck()),
+            IpcCommands.Netcheck => Ok(await _backend.NetcheckAsync(ct)),
             IpcCommands.Create => Ok(await _backend.CreateNetworkAsync(Arg(0, "network name"), NetworkTypes.Parse(Optional(1)), Optional(2), ct)),
             IpcCommands.Join => Ok(await _backend.JoinNetworkAsync(Arg(0, "network id"), Optional(1), ct)),
             IpcCommands.Leave => Ok(await _backend.LeaveNetworkAsync(Arg(0, "network id"), ct)),

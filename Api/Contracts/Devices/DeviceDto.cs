@@ -1,6 +1,6 @@
 namespace HamachiCloud.Api.Contracts.Devices;
 
-/// <summary>An enrolled device. Keys are public keys, lowercase hex.</summary>
+/// <summary>An enrolled device. Keys are public keys, lowercase hex. <see cref="Nat"/>: the agent's latest NAT report.</summary>
 public sealed record DeviceDto(
     Guid Id,
     string Name,
@@ -9,4 +9,5 @@ public sealed record DeviceDto(
     string NodeKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSeenAt,
-    DateTimeOffset? KeyExpiresAt);
+    DateTimeOffset? KeyExpiresAt,
+    HamachiCloud.Protocol.Control.NatReport? Nat = null);

@@ -116,11 +116,19 @@ internal sealed class AgentHub(
         var session = RequireLogin();
         var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
         var endpoints = DiscoveryEndpoints.From(report, remote);
+        var nat = NatReports.ToJson(NatReports.Sanitize(report?.Nat));
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == session.DeviceId, Context.ConnectionAborted);
-        if (device is not null && device.Endpoints != endpoints)
+        if (device is null || (device.Endpoints == endpoints && device.NatReport == nat))
         {
-            device.Endpoints = endpoints;
-            await db.SaveChangesAsync(Context.ConnectionAborted);
+            return;
+        }
+
+        var endpointsChanged = device.Endpoints != endpoints;
+        device.Endpoints = endpoints;
+        device.NatReport = nat ?? device.NatReport; // a report without NAT data keeps the last one
+        await db.SaveChangesAsync(Context.ConnectionAborted);
+        if (endpointsChanged)
+        {
             changes.DeviceChanged(device.Id);
         }
     }

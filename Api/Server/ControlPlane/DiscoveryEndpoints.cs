@@ -4,9 +4,9 @@ using HamachiCloud.Protocol.Control;
 namespace HamachiCloud.Api.ControlPlane;
 
 /// <summary>
-/// Pure: the candidate endpoints stored for a device from its discovery report — its local
-/// endpoints, its NAT-mapped endpoint, and the address the server observed with the agent's UDP
-/// port — validated ("ip:port", port 1..65535), de-duplicated, at most <see cref="MaxEndpoints"/>,
+/// Pure: the candidate endpoints stored for a device from its discovery report — its NAT-mapped
+/// (server-reflexive, from STUN) endpoint first, the address the server observed with the agent's
+/// UDP port, then its local endpoints — validated ("ip:port", port 1..65535), de-duplicated, at most <see cref="MaxEndpoints"/>,
 /// space separated. Anything that does not parse is dropped.
 /// </summary>
 internal static class DiscoveryEndpoints
@@ -21,14 +21,14 @@ internal static class DiscoveryEndpoints
         }
 
         var result = new List<string>();
-        if (observed is not null && report.ListenPort != 0)
-        {
-            Add(result, new IPEndPoint(observed.IsIPv4MappedToIPv6 ? observed.MapToIPv4() : observed, report.ListenPort).ToString());
-        }
-
         if (report.Nat?.MappedEndpoint is { } mapped)
         {
             Add(result, mapped);
+        }
+
+        if (observed is not null && report.ListenPort != 0)
+        {
+            Add(result, new IPEndPoint(observed.IsIPv4MappedToIPv6 ? observed.MapToIPv4() : observed, report.ListenPort).ToString());
         }
 
         foreach (var local in report.LocalEndpoints ?? [])

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Relay;
+
+namespace HamachiCloud.Relay.Tests;
+
+/// <summary>A relay client in a test: sends frames, receives frames with a timeout (null when nothing came).</summary>
+internal interface IRelayTestClient : IAsyncDisposable
+{
+    NodeKey Key { get; }
+
+    Task SendAsync(byte[] frame);
+
+    Task<byte[]?> ReceiveAsync(TimeSpan timeout);
+}
+
+internal static class RelayTestClients
+{
+    public static NodeKey NewKey() => NodeKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public static byte[] Bind(byte[] token)
+    {
+        var frame = new byte[RelayFrame.BindSize];
+        Assert.True(RelayFrame.TryWriteBind(frame, token, out _));
+        return frame;
+    }
+
+    public static byte[] Send(NodeKey to, byte[] payload)
+    {
+        var frame = new byte[RelayFrame.DataOverhead + payload.Length];
+        Assert.True(RelayFrame.TryWriteSend(frame, to.Bytes, payload, out _));
+        return frame;
+    }
+
+    /// <summary>Binds and expects BindOk (or fails with what came instead).</summary>
+    public static async Task BindOkAsync(this IRelayTestClient client, byte[] token)
+    {
+        await client.SendAsync(Bind(token));
+        var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(answer);
+        Assert.True(RelayFrame.TryParse(answer, out var frame));
+        Assert.True(frame.Type == RelayFrameType.BindOk, $"expected BindOk, got {frame.Type} {(frame.Type == RelayFrameType.Refused ? frame.Reason : default)}");
+    }
+
+    /// <summary>The next frame must be Refused with <paramref name="reason"/>.</summary>
+    public static async Task ExpectRefusedAsync(this IRelayTestClient client, RelayRefusal reason)
+    {
+        var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(answer);
+        Assert.True(RelayFrame.TryParse(answer, out var frame));
+        Assert.Equal(RelayFrameType.Refused, frame.Type);
+        Assert.Equal(reason, frame.Reason);
+    }
+
+    /// <summary>The next frame must be Recv from <paramref name="from"/> with <paramref name="payload"/>.</summary>
+    public static async Task ExpectRecvAsync(this IRelayTestClient client, NodeKey from, byte[] payload)
+    {
+        var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(answer);
+        Assert.True(RelayFrame.TryParse(answer, out var frame));
+        Assert.Equal(RelayFrameType.Recv, frame.Type);
+        Assert.Equal(from.Bytes.ToArray(), frame.Key.ToArray());
+        Assert.Equal(payload, frame.Payload.ToArray());
+    }
+}
+
+/// <summary>A UDP client bound to a loopback address of its choice.</summary>
+internal sealed class UdpRelayClient(IPAddress local, IPEndPoint relay, NodeKey key) : IRelayTestClient
+{
+    private readonly Socket _socket = Bound(local);
+
+    public NodeKey Key { get; } = key;
+
+    public Socket Socket => _socket;
+
+    public Task SendAsync(byte[] frame) => _socket.SendToAsync(frame, SocketFlags.None, relay);
+
+    public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)
+    {
+        var buffer = new byte[65536];
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
+            return buffer.AsSpan(0, result.ReceivedBytes).ToArray();
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static Socket Bound(IPAddress local)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
+        socket.Bind(new IPEndPoint(local, 0));
+        return socket;
+    }
+}
+
+/// <summary>A WebSocket client of ws://relay/relay; a reader task queues every message (cancelling a receive would abort the socket).</summary>
+internal sealed class WebSocketRelayClient : IRelayTestClient
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly System.Threading.Channels.Channel<byte[]> _inbox = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+    private Task? _reader;
+
+    private WebSocketRelayClient(NodeKey key) => Key = key;
+
+    public NodeKey Key { get; }
+
+    public static async Task<WebSocketRelayClient> ConnectAsync(Uri url, NodeKey key)
+    {
+        var client = new WebSocketRelayClient(key);
+        await client._socket.ConnectAsync(url, CancellationToken.None);
+        client._reader = Task.Run(client.ReadAsync);
+        return client;
+    }
+
+    public Task SendAsync(byte[] frame) => _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await _inbox.Reader.ReadAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                // already closing
+            }
+        }
+
+        _socket.Abort();
+        if (_reader is not null)
+        {
+            await _reader;
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[70000];
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                _inbox.Writer.TryWrite(buffer.AsSpan(0, length).ToArray());
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // closed
+        }
+        finally
+        {
+            _inbox.Writer.TryComplete();
+        }
+    }
+}

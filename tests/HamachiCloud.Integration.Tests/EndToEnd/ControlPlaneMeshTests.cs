@@ -129,7 +129,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
     /// A registered account signed in with the code + PKCE flow (as <see cref="TestUser.CreateAsync"/>, but with
     /// the browser pointed at the Kestrel address: OAuthFlows.Browser assumes the in-memory server).
     /// </summary>
-    private static async Task<HamachiClient> SignUpAsync(ApiFactory api, string name)
+    internal static async Task<HamachiClient> SignUpAsync(ApiFactory api, string name)
     {
         var email = $"{name}-{Guid.NewGuid():N}@example.test";
         const string password = "correct horse battery staple";
@@ -171,7 +171,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
     /// When <paramref name="to"/> first answered <paramref name="from"/>, on <paramref name="clock"/>
     /// (one ping process sending every 100 ms until the first reply); MaxValue if never.
     /// </summary>
-    private static TimeSpan FirstAnswer(NetworkNamespace from, string to, TimeSpan limit, Stopwatch clock)
+    internal static TimeSpan FirstAnswer(NetworkNamespace from, string to, TimeSpan limit, Stopwatch clock)
     {
         var seconds = Math.Max(1, (int)(limit - clock.Elapsed).TotalSeconds).ToString();
         using var ping = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", from.Name, "ping", "-n", "-q", "-c", "1", "-i", "0.1", "-w", seconds, to])
@@ -183,7 +183,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
         return ping.ExitCode == 0 ? clock.Elapsed : TimeSpan.MaxValue;
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

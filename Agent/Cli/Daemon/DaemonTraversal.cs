@@ -55,6 +55,13 @@ public sealed class DaemonTraversal : IDisposable
 
     public PathManager Paths { get; }
 
+    /// <summary>The NAT probe's "UDP blocked" verdict: relays are then reached over WebSocket at once.</summary>
+    public Func<bool>? UdpBlocked
+    {
+        get => _relayClient.UdpBlocked;
+        set => _relayClient.UdpBlocked = value;
+    }
+
     public SocketMux Mux => _mux;
 
     /// <summary>Brings the traversal in line with the applied peers (online peers of the map, with their candidates).</summary>

@@ -34,6 +34,9 @@ public sealed class RelayClient : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
 
+    /// <summary>When this says UDP is blocked (the NAT probe's verdict), relays are reached over their WebSocket at once instead of after <see cref="BindTimeout"/>.</summary>
+    public Func<bool>? UdpBlocked { get; set; }
+
     /// <param name="connectWebSocket">Makes the WebSocket channel of a relay (URL, frame callback, connected callback); null disables the TCP fallback.</param>
     public RelayClient(SocketMux mux, PathManager paths, TimeProvider time, Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> fetchGrants,
         Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? connectWebSocket, Action<string>? log = null)
@@ -119,8 +122,8 @@ public sealed class RelayClient : IDisposable
                     continue;
                 }
 
-                if (!state.Bound && relay.Channel is null && state.FirstBindAt is { } first && now - first > BindTimeout
-                    && relay.WebSocket is not null && _connectWebSocket is not null)
+                if (!state.Bound && relay.Channel is null && relay.WebSocket is not null && _connectWebSocket is not null
+                    && ((state.FirstBindAt is { } first && now - first > BindTimeout) || UdpBlocked?.Invoke() == true))
                 {
                     SwitchToWebSocket(state.RelayIndex, relay, now);
                 }

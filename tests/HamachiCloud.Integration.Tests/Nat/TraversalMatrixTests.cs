@@ -50,18 +50,18 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         var (a, b) = (world.Agents[0], world.Agents[1]);
 
         var firstPing = ControlPlaneMeshTests.FirstAnswer(a.Host.Namespace, b.IPv4, PingLimit, world.SinceBothOnline);
-        var expected = Expected(first, second);
-        var viewA = a.WaitForPath(b, p => p == expected, PathLimit);
-        var viewB = b.WaitForPath(a, p => p == expected, PathLimit);
+        var (expectedA, expectedB) = (Expected(first, second), Expected(second, first));
+        var viewA = a.WaitForPath(b, p => p == expectedA, PathLimit);
+        var viewB = b.WaitForPath(a, p => p == expectedB, PathLimit);
         var settled = world.SinceBothOnline.Elapsed;
         var back = ControlPlaneMeshTests.FirstAnswer(b.Host.Namespace, a.IPv4, TimeSpan.FromSeconds(10), Stopwatch.StartNew());
-        var target = expected == "direct" ? 2.0 : 1.0;
+        var target = expectedA == "direct" ? 2.0 : 1.0;
         output.WriteLine($"{first} x {second}: path {viewA.Path} / {viewB.Path} ({viewA.Endpoint} / {viewB.Endpoint}, {viewA.LatencyMs} ms); "
             + $"first answered ping {Seconds(firstPing)} after both agents were online (target < {target} s), path settled after {settled.TotalSeconds:0.00} s");
 
         Assert.True(firstPing != TimeSpan.MaxValue, $"{first} x {second}: no ping answered within {PingLimit.TotalSeconds} s\n{world.Logs()}");
         Assert.True(back != TimeSpan.MaxValue, $"{first} x {second}: no ping answered the other way\n{world.Logs()}");
-        Assert.True(viewA.Path == expected && viewB.Path == expected, $"{first} x {second}: paths {viewA.Path} / {viewB.Path}, expected {expected}\n{world.Logs()}");
+        Assert.True(viewA.Path == expectedA && viewB.Path == expectedB, $"{first} x {second}: paths {viewA.Path} / {viewB.Path}, expected {expectedA} / {expectedB}\n{world.Logs()}");
         if (sameLan)
         {
             Assert.StartsWith("198.18.", viewA.Endpoint ?? "", StringComparison.Ordinal);
@@ -131,9 +131,11 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         _ => throw new ArgumentException(name),
     };
 
-    private static string Expected(string first, string second) =>
-        first == "udp-blocked" || second == "udp-blocked" ? "relay (tcp)"
-        : first == "same-lan" || first == "none" || second == "none" || (first == "eim" && second == "eim") ? "direct"
+    /// <summary>The path <paramref name="self"/> should list towards <paramref name="peer"/>: a UDP-blocked site reaches the relay over its WebSocket, its peer over UDP.</summary>
+    private static string Expected(string self, string peer) =>
+        self == "udp-blocked" ? "relay (tcp)"
+        : peer == "udp-blocked" ? "relay"
+        : self == "same-lan" || self == "none" || peer == "none" || (self == "eim" && peer == "eim") ? "direct"
         : "relay";
 
     private static string Seconds(TimeSpan t) => t == TimeSpan.MaxValue ? "never" : $"{t.TotalSeconds:0.00} s";

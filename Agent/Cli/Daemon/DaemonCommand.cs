@@ -119,6 +119,7 @@ public static class DaemonCommand
             void Stop(PosixSignalContext context)
             {
                 context.Cancel = true;
+                traversal.StopReporting();
                 stop.Cancel();
             }
         }

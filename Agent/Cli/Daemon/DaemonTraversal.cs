@@ -132,6 +132,9 @@ public sealed class DaemonTraversal : IDisposable
         s.Rtt is { } rtt ? Math.Round(rtt.TotalMilliseconds, 2) : null,
         s.RelayOverWebSocket))]);
 
+    /// <summary>Stops path reports (the daemon is saying goodbye; a report after it would be refused).</summary>
+    public void StopReporting() => _reportTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
     public void Dispose()
     {
         _reportTimer.Dispose();

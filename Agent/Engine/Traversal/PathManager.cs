@@ -161,7 +161,9 @@ public sealed class PathManager : IDisposable
                     }
 
                     entry.CallMeMaybeDue = false;
-                    if (now - entry.LastRelayPing >= RelayPingInterval && entry.Path.ProbeRelay(now) is { } relayProbe)
+                    // Every second until the relay's RTT is known (the peer may not have bound yet), then every 5 s.
+                    var relayInterval = entry.Path.RelayRtt is null ? TimeSpan.FromSeconds(1) : RelayPingInterval;
+                    if (now - entry.LastRelayPing >= relayInterval && entry.Path.ProbeRelay(now) is { } relayProbe)
                     {
                         entry.LastRelayPing = now;
                         sends.Add((peer, relayProbe.To, DiscoMessage.Ping(relayProbe.TxId)));

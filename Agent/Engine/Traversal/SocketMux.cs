@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using HamachiCloud.Agent.Engine.IO;
 using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.Relay;
@@ -71,7 +72,7 @@ public sealed class SocketMux : IPacketConn
     public void RegisterStunHandler(DatagramHandler handler) => StunHandler = handler;
 
     public MuxStatistics Statistics => new(
-        Interlocked.Read(ref _wireGuard), Interlocked.Read(ref _stun), Interlocked.Read(ref _disco), Interlocked.Read(ref _relayData),
+        Volatile.Read(ref _wireGuard), Interlocked.Read(ref _stun), Interlocked.Read(ref _disco), Interlocked.Read(ref _relayData),
         Interlocked.Read(ref _relayControl), Interlocked.Read(ref _malformed), Interlocked.Read(ref _unknownRelay),
         Interlocked.Read(ref _unknownRelayPeer), Interlocked.Read(ref _sendDropped), Interlocked.Read(ref _relaySent));
 
@@ -146,20 +147,26 @@ public sealed class SocketMux : IPacketConn
             }
 
             var kept = 0;
+            var wireGuard = 0;
             for (var i = 0; i < n; i++)
             {
                 var buffer = buffers[i];
                 var size = sizes[i];
-                if (size > buffer.Length)
+                if ((uint)size <= (uint)buffer.Length && size >= 4 && (BinaryPrimitives.ReadUInt32LittleEndian(buffer) - 1) < 4)
                 {
-                    Interlocked.Increment(ref _malformed); // truncated
+                    wireGuard++;
+                    if (i != kept)
+                    {
+                        Keep(buffers, sizes, from, i, kept);
+                    }
+
+                    kept++;
                     continue;
                 }
 
-                if (DatagramClass.IsWireGuard(buffer.AsSpan(0, size)))
+                if (size > buffer.Length)
                 {
-                    Interlocked.Increment(ref _wireGuard);
-                    Keep(buffers, sizes, from, i, kept++);
+                    Interlocked.Increment(ref _malformed); // truncated
                     continue;
                 }
 
@@ -168,6 +175,8 @@ public sealed class SocketMux : IPacketConn
                     Keep(buffers, sizes, from, i, kept++);
                 }
             }
+
+            _wireGuard += wireGuard; // only the receiving thread writes it
 
             if (kept > 0)
             {

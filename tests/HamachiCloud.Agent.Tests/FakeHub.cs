@@ -52,12 +52,6 @@ internal sealed class FakeHub(FakeServer server) : Hub<IAgentClient>, IAgentHub
 
     public Task<CommandResult> SetNickname(string nickname) => Command(nameof(SetNickname));
 
-    public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
-    {
-        server.Calls.Enqueue(nameof(GetRelayTokens));
-        return Task.FromResult(new RelayTokenGrant([], RelayTokenErrors.NoRelay, "no relay in the fake server"));
-    }
-
     public Task ReportPaths(PathReport report) => Record(nameof(ReportPaths));
 
     public Task Goodbye() => Record(nameof(Goodbye));

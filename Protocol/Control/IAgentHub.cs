@@ -41,6 +41,9 @@ public interface IAgentHub
     /// </summary>
     Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey);
 
+    /// <summary>The agent's current paths to its peers (direct, relay or none; candidates tried; why not direct; RTT).</summary>
+    Task ReportPaths(PathReport report);
+
     /// <summary>Clean goodbye: the server marks this device offline at once instead of asking peers to verify it.</summary>
     Task Goodbye();
 }

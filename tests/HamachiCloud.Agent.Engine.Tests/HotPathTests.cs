@@ -12,8 +12,10 @@ namespace HamachiCloud.Agent.Engine.Tests;
 [Collection(nameof(NonParallel))]
 public sealed class HotPathTests
 {
-    [Fact]
-    public void Outbound_and_inbound_stages_allocate_nothing_per_packet()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Outbound_and_inbound_stages_allocate_nothing_per_packet(bool throughSocketMux)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var random = RandomNumberGenerator.Create();
@@ -22,8 +24,10 @@ public sealed class HotPathTests
         var (connA, connB) = QuietConn.Pair(VirtualNetwork.Endpoint("10.0.0.1", 51820), VirtualNetwork.Endpoint("10.0.0.2", 51820));
         var tunA = new QuietTun(Ip.Udp4("100.64.0.1", "100.64.0.2", new byte[1000]));
         var tunB = new QuietTun(Ip.Udp4("100.64.0.2", "100.64.0.1", new byte[1000]));
-        using var a = WireGuardDevice.Create(Config(keyA, keyB.PublicKey, "100.64.0.2/32", connB.Endpoint.ToIPEndPoint()), tunA, connA, time);
-        using var b = WireGuardDevice.Create(Config(keyB, keyA.PublicKey, "100.64.0.1/32", connA.Endpoint.ToIPEndPoint()), tunB, connB, time);
+        IO.IPacketConn ioA = throughSocketMux ? new HamachiCloud.Agent.Engine.Traversal.SocketMux(connA, connA.Endpoint) : connA;
+        IO.IPacketConn ioB = throughSocketMux ? new HamachiCloud.Agent.Engine.Traversal.SocketMux(connB, connB.Endpoint) : connB;
+        using var a = WireGuardDevice.Create(Config(keyA, keyB.PublicKey, "100.64.0.2/32", connB.Endpoint.ToIPEndPoint()), tunA, ioA, time);
+        using var b = WireGuardDevice.Create(Config(keyB, keyA.PublicKey, "100.64.0.1/32", connA.Endpoint.ToIPEndPoint()), tunB, ioB, time);
         a.Start();
         b.Start();
 

@@ -79,10 +79,10 @@ public static class ClientCommands
         foreach (var network in networks)
         {
             stdout.WriteLine($"[{network.NetworkId}] {network.Name} ({network.Type}, {(network.Online ? "online" : "offline")})");
-            Output.Table(stdout, ["  nickname", "device", "ip", "status", "path", "endpoint", "handshake"],
+            Output.Table(stdout, ["  nickname", "device", "ip", "status", "path", "latency", "endpoint", "handshake"],
                 network.Members.Select(m => new[]
                 {
-                    "  " + m.Nickname, m.DeviceName, m.IPv4, m.Status, m.Path, m.Endpoint ?? "-",
+                    "  " + m.Nickname, m.DeviceName, m.IPv4, m.Status, m.Path, m.LatencyMilliseconds is { } ms ? $"{ms:0.#} ms" : "-", m.Endpoint ?? "-",
                     m.LastHandshakeSecondsAgo is { } s ? $"{s:0.#} s ago" : "-",
                 }));
             if (network.Routes is { Count: > 0 } routes)

@@ -52,7 +52,9 @@ public static class UpCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
             var port = conn.LocalPort;
-            dataPlane = AgentComposition.Start(config, tun, conn, TimeProvider.System);
+            // The same socket mux as the daemon (no relays or disco here): WireGuard passes straight through, anything else is dropped and counted.
+            var mux = new Engine.Traversal.SocketMux(conn, Engine.IO.NetEndpoint.From(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)));
+            dataPlane = AgentComposition.Start(config, tun, mux, TimeProvider.System);
             tun = null;
             conn = null; // owned by the data plane now
             stdout.WriteLine($"hamachi: {interfaceName} up, public key {config.Interface.PrivateKey.PublicKey.ToBase64()}, UDP port {port}, {config.Peers.Count} peer(s)");

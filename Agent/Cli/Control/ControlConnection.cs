@@ -102,6 +102,12 @@ public sealed class ControlConnection : IAsyncDisposable
     public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
         _hub.InvokeAsync<CommandResult>(nameof(IAgentHub.AdvertiseRoutes), networkId, prefixes.ToArray(), ct);
 
+    public Task<RelayTokenGrant> GetRelayTokensAsync(string peerNodeKey, CancellationToken ct) =>
+        _hub.InvokeAsync<RelayTokenGrant>(nameof(IAgentHub.GetRelayTokens), peerNodeKey, ct);
+
+    public Task ReportPathsAsync(PathReport report, CancellationToken ct) =>
+        _hub.InvokeAsync(nameof(IAgentHub.ReportPaths), report, ct);
+
     /// <summary>Clean goodbye (the server marks us offline at once), then close.</summary>
     public async Task GoodbyeAsync(CancellationToken ct)
     {

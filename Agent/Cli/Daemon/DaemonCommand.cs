@@ -6,6 +6,7 @@ using HamachiCloud.Agent.Control;
 using HamachiCloud.Agent.Engine.Config;
 using HamachiCloud.Agent.Engine.Control;
 using HamachiCloud.Agent.Engine.Device;
+using HamachiCloud.Agent.Engine.IO;
 using HamachiCloud.Agent.Engine.Traversal;
 using HamachiCloud.Agent.Ipc;
 using HamachiCloud.Agent.Platform;
@@ -68,7 +69,9 @@ public static class DaemonCommand
             var nodeKey = state.LoadOrCreateNodeKey();
             var tun = TunDevices.Create(name, LinuxTun.DefaultMtu);
             LinuxInterface.Configure(tun.Name, new InterfaceSettings { Addresses = [v4, v6], Mtu = LinuxTun.DefaultMtu });
-            var conn = new StunTap(LinuxUdpConn.Open(port)); // until the traversal socket mux replaces this hook
+            var udp = LinuxUdpConn.Open(port);
+            // One socket for WireGuard, STUN, disco and relay frames; WebSocket relay frames are re-injected over loopback.
+            var conn = new SocketMux(udp, NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, udp.LocalPort)));
             device = WireGuardDevice.Create(new DeviceConfig { PrivateKey = nodeKey, Address = v4.Address, PrefixLength = v4.PrefixLength, Peers = [] },
                 tun, conn, TimeProvider.System);
             var probe = new NatProbe(conn.SendRaw, conn.LocalPort, TimeProvider.System, RandomNumberGenerator.Create());
@@ -77,6 +80,13 @@ public static class DaemonCommand
 
             using var routing = new LinuxHostRouting(tun.Name, v4.Network, v6.Network);
             using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout, routing);
+            ControlLoop? control = null;
+            var ownPort = device.ListenPort;
+            using var traversal = new DaemonTraversal(conn, nodeKey, device, TimeProvider.System, stdout, () => control?.Current, host.Relays,
+                () => [.. LocalEndpoints.Gather(ownPort, name).Select(e => IPEndPoint.TryParse(e, out var parsed) ? parsed : null).OfType<IPEndPoint>(),
+                    .. probe.ServerReflexive is { } mapped ? [mapped.ToIPEndPoint()] : Array.Empty<IPEndPoint>()]);
+            traversal.UdpBlocked = () => probe.Last?.UdpBlocked == true;
+            host.Traversal = traversal;
             stdout.WriteLine($"hamachi: {name} up as {enrolment.VirtualIPv4} ({enrolment.Name}, device {enrolment.DeviceId}), UDP port {device.ListenPort}");
             stdout.WriteLine($"hamachi: {host.RestoreFromCache()}");
 
@@ -90,6 +100,7 @@ public static class DaemonCommand
                 TimeProvider.System,
                 stdout);
             host.Control = loop;
+            control = loop;
             host.Discovery = new DiscoveryLoop(probe, host.Relays, () => LocalEndpoints.Gather(listenPort, name),
                 report => loop.Current?.ReportDiscoveryAsync(report, CancellationToken.None) ?? Task.CompletedTask, TimeProvider.System, stdout);
 
@@ -110,6 +121,7 @@ public static class DaemonCommand
             void Stop(PosixSignalContext context)
             {
                 context.Cancel = true;
+                traversal.StopReporting();
                 stop.Cancel();
             }
         }

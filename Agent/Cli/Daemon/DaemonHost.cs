@@ -67,6 +67,9 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 
     public SigningPublicKey PinnedKey => _pinned;
 
+    /// <summary>NAT traversal (relay first, then direct), when the daemon runs one; set before the first map is applied.</summary>
+    public DaemonTraversal? Traversal { get; set; }
+
     /// <summary>The NAT discovery, once started (<c>netcheck</c> runs it).</summary>
     public DiscoveryLoop? Discovery { get; set; }
 
@@ -232,7 +235,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     /// <summary>Performs the reconciler's plan. Caller holds the lock.</summary>
     private void Apply()
     {
-        var plan = PeerReconciler.Reconcile(_applied, _map!, _device.PublicKey);
+        var plan = PeerReconciler.Reconcile(_applied, _map!, _device.PublicKey, candidateEndpoints: Traversal is null);
         _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} map v{_map!.Version} ({_mapSource}): {_map.Peers.Count(p => p.Online)}/{_map.Peers.Count} peers online; tunnels +{plan.Upserts.Count} -{plan.Removals.Count}");
         foreach (var key in plan.Removals)
         {
@@ -247,7 +250,11 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             _device.AddPeer(config);
             _applied[config.PublicKey] = config;
             _nudge.Added(config.PublicKey, now);
+            Traversal?.Reapply(config.PublicKey);
         }
+
+        Traversal?.Apply(_map.Peers.Where(p => p.Online).Select(p => (Key: Key(p), Peer: p))
+            .Where(p => p.Key is not null && _applied.ContainsKey(p.Key)).Select(p => (p.Key!, p.Peer)));
 
         foreach (var skipped in plan.Skipped)
         {
@@ -394,6 +401,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
                 {
                     _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} tunnel to {key} carried nothing yet: initiating again");
                     _device.AddPeer(config); // a fresh peer initiates at once
+                    Traversal?.Reapply(key);
                 }
             }
         }
@@ -421,8 +429,15 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         var status = key is not null && _liveness.IsOfflineLocally(key) ? "offline (local)"
             : key is not null && _liveness.IsVerifying(key) ? "verifying"
             : member.Online ? "online" : "offline";
-        var path = stat is null ? "-" : stat.LastHandshake is null ? "relay" : "direct";
         double? age = stat?.LastHandshake is { } at ? Math.Round((now - at).TotalSeconds, 1) : null;
-        return new MemberListing(member.Nickname, member.DeviceName, member.IPv4, member.Online, status, path, stat?.Endpoint?.ToString(), age);
+        if (Traversal is { } traversal && key is not null && stat is not null)
+        {
+            var (path, endpoint, latency) = traversal.Describe(key);
+            return new MemberListing(member.Nickname, member.DeviceName, member.IPv4, member.Online, status, path, endpoint, age, latency);
+        }
+
+        // Without traversal the tunnel goes to the map's endpoint: connected once a handshake completed, "-" before.
+        var plain = stat?.LastHandshake is null ? "-" : "direct";
+        return new MemberListing(member.Nickname, member.DeviceName, member.IPv4, member.Online, status, plain, stat?.Endpoint?.ToString(), age);
     }
 }

@@ -2,8 +2,9 @@ namespace HamachiCloud.Agent.Ipc;
 
 /// <summary>
 /// One member device in <c>hamachi list</c>: its state as the server says (<see cref="Online"/>)
-/// and as this agent sees it: <see cref="Path"/> "direct" (a handshake completed), "relay" (not
-/// yet), "-" (no tunnel), "self"; <see cref="Status"/> "online", "offline", "verifying", "offline (local)".
+/// and as this agent sees it: <see cref="Path"/> "direct", "relay", "relay (tcp)" (the relay over
+/// its WebSocket), "-" (not connected yet), "self"; <see cref="Status"/> "online", "offline",
+/// "verifying", "offline (local)"; <see cref="LatencyMilliseconds"/> the disco round-trip time of the path.
 /// </summary>
 public sealed record MemberListing(
     string Nickname,
@@ -13,4 +14,5 @@ public sealed record MemberListing(
     string Status,
     string Path,
     string? Endpoint,
-    double? LastHandshakeSecondsAgo);
+    double? LastHandshakeSecondsAgo,
+    double? LatencyMilliseconds = null);

@@ -18,7 +18,11 @@ public static class PeerReconciler
     /// <param name="current">The configs applied so far, by node key.</param>
     /// <param name="map">The map to reach.</param>
     /// <param name="selfNodeKey">This device's key: never a peer of itself.</param>
-    public static ReconcilePlan Reconcile(IReadOnlyDictionary<NodeKey, PeerConfig> current, NetworkMap map, NodeKey? selfNodeKey = null)
+    /// <param name="candidateEndpoints">
+    /// False when traversal chooses the endpoints (relay first, then a direct path): tunnels get no
+    /// endpoint from the map, so a change of candidates does not re-create them.
+    /// </param>
+    public static ReconcilePlan Reconcile(IReadOnlyDictionary<NodeKey, PeerConfig> current, NetworkMap map, NodeKey? selfNodeKey = null, bool candidateEndpoints = true)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(map);
@@ -36,6 +40,11 @@ public static class PeerReconciler
             {
                 skipped.Add($"peer {peer.DeviceId} ({peer.Name}): {problem}");
                 continue;
+            }
+
+            if (!candidateEndpoints)
+            {
+                config = config with { Endpoint = null };
             }
 
             if (config.PublicKey.Equals(selfNodeKey))

@@ -183,6 +183,39 @@ public sealed partial class WireGuardDevice : IDisposable
         _tick.Set();
     }
 
+    /// <summary>
+    /// Points a peer at <paramref name="endpoint"/> (path selection: the relay's virtual endpoint or a
+    /// direct path), keeping its sessions. Roaming still follows the peer's latest authenticated
+    /// packet afterwards. False if it is not a peer.
+    /// </summary>
+    public bool SetPeerEndpoint(NodeKey publicKey, NetEndpoint endpoint)
+    {
+        Peer? peer;
+        lock (_peersLock)
+        {
+            _peers.TryGetValue(publicKey, out peer);
+        }
+
+        if (peer is null)
+        {
+            return false;
+        }
+
+        lock (peer.Sync)
+        {
+            if (!peer.HasEndpoint)
+            {
+                peer.HandshakeWanted = true; // it had nowhere to send its first initiation
+            }
+
+            peer.Endpoint = endpoint;
+            peer.HasEndpoint = true;
+        }
+
+        _tick.Set();
+        return true;
+    }
+
     /// <summary>Removes a peer and erases its sessions; false if it was not a peer.</summary>
     public bool RemovePeer(NodeKey publicKey)
     {

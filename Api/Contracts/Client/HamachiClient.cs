@@ -65,6 +65,10 @@ public sealed class HamachiClient
 
     public Task LeaveNetworkAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Post, $"api/v1/networks/{id}/leave", null, ct);
 
+    /// <summary>The latest path report per device pair of the network (direct, relay or none; candidates tried; why not direct; RTT).</summary>
+    public Task<List<Paths.PeerPathDto>> ListNetworkPathsAsync(Guid networkId, CancellationToken ct = default) =>
+        SendAsync<List<Paths.PeerPathDto>>(HttpMethod.Get, $"api/v1/networks/{networkId}/paths", null, ct);
+
     // Members
     public Task<List<MemberDto>> ListMembersAsync(Guid networkId, CancellationToken ct = default) =>
         SendAsync<List<MemberDto>>(HttpMethod.Get, $"api/v1/networks/{networkId}/members", null, ct);

@@ -24,6 +24,7 @@ internal sealed class AgentHub(
     ApiNodeIdentity node,
     LiveSessions live,
     Relays.RelayTokens relayTokens,
+    Paths.PathReports pathReports,
     IOptions<ControlPlaneOptions> options,
     TimeProvider clock,
     ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
@@ -171,6 +172,8 @@ internal sealed class AgentHub(
         var session = RequireLogin();
         return relayTokens.GrantAsync(session.DeviceId, session.UserId, peerNodeKey ?? "", Context.ConnectionAborted);
     }
+
+    public Task ReportPaths(PathReport report) => pathReports.SaveAsync(RequireLogin().DeviceId, report, Context.ConnectionAborted);
 
     public async Task Goodbye()
     {

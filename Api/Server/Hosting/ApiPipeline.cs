@@ -1,4 +1,5 @@
 using HamachiCloud.Api.Relays;
+using HamachiCloud.Api.Paths;
 using Hangfire;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Bans;
@@ -46,6 +47,7 @@ internal static class ApiPipeline
         api.MapSetupKeyEndpoints();
         api.MapBanEndpoints();
         api.MapRelayEndpoints();
+        api.MapPathEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub

@@ -118,6 +118,8 @@ internal static class ApiServices
         services.AddScoped<MapPublisher>();
         services.AddScoped<AgentCommands>();
         services.AddScoped<RelayTokens>();
+        services.AddSingleton<Paths.PathReportStore>();
+        services.AddScoped<Paths.PathReports>();
     }
 
     private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)

@@ -65,7 +65,12 @@ internal sealed class RouteService(
         {
             db.GatewayRoutes.Add(new GatewayRoute
             {
-                Id = Guid.CreateVersion7(now), NetworkId = networkId, DeviceId = deviceId, Prefix = prefix, Status = RouteStatus.Pending, CreatedAt = now,
+                Id = Guid.CreateVersion7(now),
+                NetworkId = networkId,
+                DeviceId = deviceId,
+                Prefix = prefix,
+                Status = RouteStatus.Pending,
+                CreatedAt = now,
             });
             added.Add(prefix);
         }

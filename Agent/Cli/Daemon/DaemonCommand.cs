@@ -86,6 +86,7 @@ public static class DaemonCommand
                 () => [.. LocalEndpoints.Gather(ownPort, name).Select(e => IPEndPoint.TryParse(e, out var parsed) ? parsed : null).OfType<IPEndPoint>(),
                     .. probe.ServerReflexive is { } mapped ? [mapped.ToIPEndPoint()] : Array.Empty<IPEndPoint>()]);
             traversal.UdpBlocked = () => probe.Last?.UdpBlocked == true;
+            traversal.UdpWorks = () => probe.Last?.UdpBlocked == false;
             host.Traversal = traversal;
             stdout.WriteLine($"hamachi: {name} up as {enrolment.VirtualIPv4} ({enrolment.Name}, device {enrolment.DeviceId}), UDP port {device.ListenPort}");
             stdout.WriteLine($"hamachi: {host.RestoreFromCache()}");

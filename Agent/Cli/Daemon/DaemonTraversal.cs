@@ -62,6 +62,13 @@ public sealed class DaemonTraversal : IDisposable
         set => _relayClient.UdpBlocked = value;
     }
 
+    /// <summary>The NAT probe's "UDP works" verdict: a relay moved to WebSocket by the quick timeout goes back to UDP.</summary>
+    public Func<bool>? UdpWorks
+    {
+        get => _relayClient.UdpWorks;
+        set => _relayClient.UdpWorks = value;
+    }
+
     public SocketMux Mux => _mux;
 
     /// <summary>Brings the traversal in line with the applied peers (online peers of the map, with their candidates).</summary>

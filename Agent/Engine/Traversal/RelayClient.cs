@@ -16,6 +16,13 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 public sealed class RelayClient : IDisposable
 {
     public static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// While nothing has shown yet that UDP works here (no NAT verdict, no UDP BindOk), a relay
+    /// whose UDP bind gets no answer this soon moves to its WebSocket, connected meanwhile in the
+    /// background; it moves back to UDP once the NAT probe finds UDP working.
+    /// </summary>
+    public static readonly TimeSpan QuickBindTimeout = TimeSpan.FromMilliseconds(400);
     public static readonly TimeSpan RebindInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
@@ -36,6 +43,9 @@ public sealed class RelayClient : IDisposable
 
     /// <summary>When this says UDP is blocked (the NAT probe's verdict), relays are reached over their WebSocket at once instead of after <see cref="BindTimeout"/>.</summary>
     public Func<bool>? UdpBlocked { get; set; }
+
+    /// <summary>When this says UDP works (the NAT probe got answers), a relay switched to WebSocket by <see cref="QuickBindTimeout"/> goes back to UDP, and the patient <see cref="BindTimeout"/> applies.</summary>
+    public Func<bool>? UdpWorks { get; set; }
 
     /// <param name="connectWebSocket">Makes the WebSocket channel of a relay (URL, frame callback, connected callback); null disables the TCP fallback.</param>
     public RelayClient(SocketMux mux, PathManager paths, TimeProvider time, Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> fetchGrants,
@@ -95,6 +105,7 @@ public sealed class RelayClient : IDisposable
             foreach (var relay in _relays.Values)
             {
                 (relay.Channel as IDisposable)?.Dispose();
+                (relay.Pending as IDisposable)?.Dispose();
             }
         }
 
@@ -109,6 +120,21 @@ public sealed class RelayClient : IDisposable
         var binds = new List<(byte[] Frame, RelayState Relay)>();
         lock (_lock)
         {
+            var udpWorks = UdpWorks?.Invoke() == true;
+            var udpBlocked = UdpBlocked?.Invoke() == true;
+            foreach (var (index, relay) in _relays)
+            {
+                if (udpWorks && relay.Channel is not null && relay.Quick)
+                {
+                    BackToUdp(index, relay, now);
+                }
+                else if (udpWorks && relay.Pending is not null)
+                {
+                    (relay.Pending as IDisposable)?.Dispose();
+                    relay.Pending = null;
+                }
+            }
+
             foreach (var (peer, state) in _peers)
             {
                 if (!state.Fetching && now >= state.NextFetch && (state.Grant is null || state.Grant.ExpiresAt - now < RefreshBefore))
@@ -122,10 +148,19 @@ public sealed class RelayClient : IDisposable
                     continue;
                 }
 
-                if (!state.Bound && relay.Channel is null && relay.WebSocket is not null && _connectWebSocket is not null
-                    && ((state.FirstBindAt is { } first && now - first > BindTimeout) || UdpBlocked?.Invoke() == true))
+                if (!state.Bound && relay.Channel is null && relay.WebSocket is not null && _connectWebSocket is not null)
                 {
-                    SwitchToWebSocket(state.RelayIndex, relay, now);
+                    var timeout = udpWorks || relay.UdpProven ? BindTimeout : QuickBindTimeout;
+                    if ((state.FirstBindAt is { } first && now - first > timeout) || udpBlocked)
+                    {
+                        SwitchToWebSocket(state.RelayIndex, relay, now, quick: !udpBlocked && timeout == QuickBindTimeout);
+                    }
+                    else if (!udpWorks && !relay.UdpProven && relay.Pending is null && state.FirstBindAt is not null)
+                    {
+                        // UDP unproven: have the WebSocket ready in case the UDP bind stays unanswered.
+                        var index = state.RelayIndex;
+                        relay.Pending = _connectWebSocket(relay.WebSocket, frame => _mux.Inject(index, frame.Span), () => Rebind(index));
+                    }
                 }
 
                 var interval = state.Bound ? RebindInterval : TimeSpan.FromMilliseconds(relay.Channel is null ? 300 : 500);
@@ -158,15 +193,37 @@ public sealed class RelayClient : IDisposable
         }
     }
 
-    private void SwitchToWebSocket(int relayIndex, RelayState relay, DateTimeOffset now)
+    private void SwitchToWebSocket(int relayIndex, RelayState relay, DateTimeOffset now, bool quick)
     {
-        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: no BindOk over UDP within {BindTimeout.TotalSeconds:0} s; using its WebSocket {relay.WebSocket}");
-        relay.Channel = _connectWebSocket!(relay.WebSocket!, frame => _mux.Inject(relayIndex, frame.Span), () => Rebind(relayIndex));
+        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: no BindOk over UDP within {(quick ? QuickBindTimeout : BindTimeout).TotalMilliseconds:0} ms; using its WebSocket {relay.WebSocket}");
+        relay.Channel = relay.Pending ?? _connectWebSocket!(relay.WebSocket!, frame => _mux.Inject(relayIndex, frame.Span), () => Rebind(relayIndex));
+        relay.Pending = null;
+        relay.Quick = quick;
         _mux.SetRelayChannel(relayIndex, relay.Channel);
         foreach (var state in _peers.Values)
         {
             if (state.RelayIndex == relayIndex)
             {
+                state.LastBind = DateTimeOffset.MinValue;
+            }
+        }
+    }
+
+    /// <summary>The NAT probe found UDP working after a quick switch: back to the relay's UDP port (the new Bind moves the relay's binding).</summary>
+    private void BackToUdp(int relayIndex, RelayState relay, DateTimeOffset now)
+    {
+        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: UDP works here after all; leaving its WebSocket");
+        _mux.SetRelayChannel(relayIndex, null);
+        (relay.Channel as IDisposable)?.Dispose();
+        relay.Channel = null;
+        relay.Quick = false;
+        relay.UdpProven = true;
+        foreach (var state in _peers.Values)
+        {
+            if (state.RelayIndex == relayIndex)
+            {
+                state.Bound = false; // the UDP BindOk reports the path again (relay, not relay over TCP)
+                state.FirstBindAt = null;
                 state.LastBind = DateTimeOffset.MinValue;
             }
         }
@@ -257,6 +314,13 @@ public sealed class RelayClient : IDisposable
                 {
                     state.Bound = true;
                     overWebSocket = _relays.TryGetValue(relayIndex, out var relay) && relay.Channel is not null;
+                    if (relay is not null && !overWebSocket)
+                    {
+                        relay.UdpProven = true;
+                        (relay.Pending as IDisposable)?.Dispose();
+                        relay.Pending = null;
+                    }
+
                     bound = _mux.VirtualFor(relayIndex, peer);
                     _log($"{now:HH:mm:ss.fff} relay {(overWebSocket ? "WebSocket" : "UDP")} binding for {peer} ok ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms)");
                 }
@@ -305,5 +369,14 @@ public sealed class RelayClient : IDisposable
         public Uri? WebSocket { get; } = webSocket;
 
         public IRelayChannel? Channel { get; set; }
+
+        /// <summary>A WebSocket connected in advance while UDP is unproven; becomes <see cref="Channel"/> on a switch, closed once UDP answers.</summary>
+        public IRelayChannel? Pending { get; set; }
+
+        /// <summary>The switch to <see cref="Channel"/> came from <see cref="QuickBindTimeout"/> (UDP unproven), so a later "UDP works" verdict undoes it.</summary>
+        public bool Quick { get; set; }
+
+        /// <summary>A BindOk came back over UDP: this relay is reachable over UDP from here.</summary>
+        public bool UdpProven { get; set; }
     }
 }

@@ -58,6 +58,7 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         var target = expectedA == "direct" ? 2.0 : 1.0;
         output.WriteLine($"{first} x {second}: path {viewA.Path} / {viewB.Path} ({viewA.Endpoint} / {viewB.Endpoint}, {viewA.LatencyMs} ms); "
             + $"first answered ping {Seconds(firstPing)} after both agents were online (target < {target} s), path settled after {settled.TotalSeconds:0.00} s");
+        if (Environment.GetEnvironmentVariable("HAMACHI_DEBUG_LOGS") == "1") { output.WriteLine(world.Logs()); }
 
         Assert.True(firstPing != TimeSpan.MaxValue, $"{first} x {second}: no ping answered within {PingLimit.TotalSeconds} s\n{world.Logs()}");
         Assert.True(back != TimeSpan.MaxValue, $"{first} x {second}: no ping answered the other way\n{world.Logs()}");

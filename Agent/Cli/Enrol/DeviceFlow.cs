@@ -15,7 +15,7 @@ public sealed class DeviceFlow(HttpClient http, TimeProvider time)
     public const string Scope = "api offline_access";
     private const string GrantType = "urn:ietf:params:oauth:grant-type:device_code";
 
-    public async Task<StoredTokens> RunAsync(TextWriter stdout, CancellationToken ct)
+    public async Task<StoredTokens> RunAsync(TextWriter stdout, CancellationToken ct, bool showQr = false)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         using var start = await http.PostAsync("connect/device", Form(("client_id", ClientId), ("scope", Scope)), ct);
@@ -36,6 +36,12 @@ public sealed class DeviceFlow(HttpClient http, TimeProvider time)
         if (complete is not null)
         {
             stdout.WriteLine($"(or open {complete})");
+        }
+
+        if (showQr)
+        {
+            stdout.WriteLine();
+            stdout.Write(TerminalQr.Render(complete ?? uri!));
         }
 
         stdout.WriteLine("Waiting for approval...");

@@ -40,7 +40,7 @@ public static class LoginCommand
             StoredTokens? tokens = null;
             if (setupKey is null)
             {
-                tokens = new DeviceFlow(http, TimeProvider.System).RunAsync(stdout, CancellationToken.None).GetAwaiter().GetResult();
+                tokens = new DeviceFlow(http, TimeProvider.System).RunAsync(stdout, CancellationToken.None, showQr: !Console.IsOutputRedirected).GetAwaiter().GetResult();
                 client.UseAccessToken(tokens.AccessToken);
             }
 

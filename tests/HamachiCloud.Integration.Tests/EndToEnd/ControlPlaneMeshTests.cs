@@ -101,41 +101,8 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
         Assert.All(daemons, d => Assert.Equal(0, d.ExitCodeAfterStop));
     }
 
-    /// <summary>
-    /// A registered account signed in with the code + PKCE flow (as <see cref="TestUser.CreateAsync"/>, but with
-    /// the browser pointed at the Kestrel address: OAuthFlows.Browser assumes the in-memory server).
-    /// </summary>
-    internal static async Task<HamachiClient> SignUpAsync(ApiFactory api, string name)
-    {
-        var email = $"{name}-{Guid.NewGuid():N}@example.test";
-        const string password = "correct horse battery staple";
-        await new HamachiClient(api.CreateClient()).RegisterAsync(new RegisterRequest(email, password, name));
-        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = api.ClientOptions.BaseAddress,
-        };
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var authorize = "/connect/authorize?client_id=hamachi-portal&response_type=code"
-            + "&redirect_uri=" + Uri.EscapeDataString(OAuthFlows.PortalRedirect)
-            + "&scope=" + Uri.EscapeDataString("openid profile offline_access api")
-            + "&code_challenge=" + challenge + "&code_challenge_method=S256&state=s1";
-        (await browser.GetAsync(authorize)).Dispose();
-        (await OAuthFlows.LoginAsync(browser, email, password, authorize)).Dispose();
-        using var second = await browser.GetAsync(authorize);
-        var code = Regex.Match(second.Headers.Location!.ToString(), "[?&]code=([^&]+)").Groups[1].Value;
-        var tokens = await OAuthFlows.TokenAsync(browser, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["client_id"] = "hamachi-portal",
-            ["code"] = Uri.UnescapeDataString(code),
-            ["redirect_uri"] = OAuthFlows.PortalRedirect,
-            ["code_verifier"] = verifier,
-        });
-        var client = new HamachiClient(api.CreateClient());
-        client.UseAccessToken(tokens.AccessToken);
-        return client;
-    }
+    /// <summary>A registered account signed in with the code + PKCE flow against the Kestrel address (see <see cref="LabApi.SignUpAsync(ApiFactory, string)"/>).</summary>
+    internal static Task<HamachiClient> SignUpAsync(ApiFactory api, string name) => LabApi.SignUpAsync(api, name);
 
     private static void Join(string state, string networkId)
     {

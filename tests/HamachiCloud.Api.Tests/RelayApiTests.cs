@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using HamachiCloud.Api.Contracts;
 using HamachiCloud.Api.Contracts.Networks;
+using HamachiCloud.Migrations;
 using HamachiCloud.Protocol.Control;
 using HamachiCloud.Protocol.Relay;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -11,10 +12,10 @@ namespace HamachiCloud.Api.Tests;
 /// <summary>Relay registration (heartbeat), relays in maps and relay tokens over the hub, on SQLite and PostgreSQL.</summary>
 public abstract class RelayApiTests(ApiWorld world)
 {
-    private static RelayHeartbeatRequest Heartbeat(Guid id, string? ws = "wss://relay.example/relay") =>
+    internal static RelayHeartbeatRequest Heartbeat(Guid id, string? ws = "wss://relay.example/relay") =>
         new(id, "relay-1", "eu", ["192.0.2.10:3478"], ["192.0.2.10:3478", "192.0.2.10:3479", "192.0.2.11:3478", "192.0.2.11:3479"], ws);
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, object body, string? secret = ApiFactory.RelaySecret)
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient http, object body, string? secret = ApiFactory.RelaySecret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, RelayHeartbeatRequest.Path) { Content = JsonContent.Create(body) };
         if (secret is not null)
@@ -113,6 +114,37 @@ public abstract class RelayApiTests(ApiWorld world)
         Assert.Empty(refused.Tokens);
         Assert.Equal(RelayTokenErrors.PeerNotReachable, (await a.Connection.InvokeAsync<RelayTokenGrant>(nameof(IAgentHub.GetRelayTokens), cKey)).ErrorCode);
         Assert.Equal(RelayTokenErrors.InvalidNodeKey, (await a.Connection.InvokeAsync<RelayTokenGrant>(nameof(IAgentHub.GetRelayTokens), "garbage")).ErrorCode);
+    }
+}
+
+/// <summary><c>Relays:BandwidthKbps</c> replaces the plan's cap in every relay token (0 = unlimited).</summary>
+public sealed class RelayBandwidthOverrideTests
+{
+    [Theory]
+    [InlineData("0", 0L)]
+    [InlineData("75000", 75_000_000L)]
+    public async Task The_configured_cap_replaces_the_plan_cap(string kbps, long expected)
+    {
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Relays:BandwidthKbps"] = kbps });
+        var relayId = Guid.NewGuid();
+        var heartbeat = RelayApiTests.Heartbeat(relayId);
+        using (var ok = await RelayApiTests.PostAsync(f.CreateClient(), heartbeat))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        var owner = await TestUser.CreateAsync(f);
+        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("uncapped"));
+        await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
+        await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "b");
+        Assert.True((await a.ConnectAndLoginAsync(f)).Ok);
+        Assert.True((await b.ConnectAndLoginAsync(f)).Ok);
+        await a.WaitUntilAsync(x => x.Peer(b) is not null, "b in a's map");
+
+        var grant = await a.Connection.InvokeAsync<RelayTokenGrant>(nameof(IAgentHub.GetRelayTokens), a.Peer(b)!.NodeKey);
+        var entry = Assert.Single(grant.Tokens, t => t.RelayId == relayId);
+        Assert.Equal(RelayTokenStatus.Valid, RelayToken.TryVerify(Convert.FromBase64String(entry.Token), a.PinnedServerKey, out var token));
+        Assert.Equal(expected, token!.BandwidthBitsPerSecond); // the Free plan alone would give 2 Mbit/s
     }
 }
 

@@ -39,6 +39,7 @@ public sealed class StartupTests
     [InlineData("Addresses:IPv6Prefix", "100.64.0.0/10", "Addresses:IPv6Prefix")]
     [InlineData("Identity:AccessTokenMinutes", "0", "Identity:AccessTokenMinutes")]
     [InlineData("Database:Provider", "Oracle", "Database")]
+    [InlineData("Relays:BandwidthKbps", "-1", "Relays:BandwidthKbps")]
     public async Task A_bad_configuration_value_stops_the_start_naming_the_key(string key, string value, string named)
     {
         await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { [key] = value });

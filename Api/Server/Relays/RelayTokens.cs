@@ -45,9 +45,14 @@ internal sealed class RelayTokens(HamachiDbContext db, ServerIdentity identity, 
         return new RelayTokenGrant(tokens);
     }
 
-    /// <summary>The most generous cap among the shared networks' plans (0 = unlimited wins).</summary>
+    /// <summary><c>Relays:BandwidthKbps</c> when set, else the most generous cap among the shared networks' plans (0 = unlimited wins).</summary>
     private async Task<long> BandwidthAsync(IReadOnlyList<Guid> networkIds, CancellationToken ct)
     {
+        if (options.Value.BandwidthKbps is { } fixedKbps)
+        {
+            return fixedKbps * 1000L;
+        }
+
         var ids = networkIds.ToList();
         var caps = await db.Networks.Where(n => ids.Contains(n.Id)).Select(n => n.Plan!.RelayKbps).ToListAsync(ct);
         if (caps.Count == 0)

@@ -16,6 +16,12 @@ public sealed class RelaysOptions
     /// <summary>A relay counts as live (maps, tokens) while its last heartbeat is at most this old.</summary>
     public int LiveSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// When set, every relay token carries this cap in kbit/s instead of the network plan's (0 = unlimited):
+    /// for installations that run their own relays without billing, and for benchmarks.
+    /// </summary>
+    public int? BandwidthKbps { get; set; }
+
     internal sealed class Validator : IValidateOptions<RelaysOptions>
     {
         public ValidateOptionsResult Validate(string? name, RelaysOptions o)
@@ -34,6 +40,11 @@ public sealed class RelaysOptions
             if (o.LiveSeconds is < 5 or > 3600)
             {
                 failures.Add($"{Section}:LiveSeconds must be 5..3600");
+            }
+
+            if (o.BandwidthKbps is < 0 or > 100_000_000)
+            {
+                failures.Add($"{Section}:BandwidthKbps must be empty (the plan decides), 0 (unlimited) or up to 100000000");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -67,8 +67,9 @@ public static class DaemonCommand
         {
             using var machineKey = state.LoadOrCreateMachineKey();
             var nodeKey = state.LoadOrCreateNodeKey();
-            var tun = TunDevices.Create(name, LinuxTun.DefaultMtu);
-            LinuxInterface.Configure(tun.Name, new InterfaceSettings { Addresses = [v4, v6], Mtu = LinuxTun.DefaultMtu });
+            // Not WireGuard's 1420: relayed datagrams carry a relay frame too (see SocketMux.OverlayMtu).
+            var tun = TunDevices.Create(name, SocketMux.OverlayMtu);
+            LinuxInterface.Configure(tun.Name, new InterfaceSettings { Addresses = [v4, v6], Mtu = SocketMux.OverlayMtu });
             var udp = LinuxUdpConn.Open(port);
             // One socket for WireGuard, STUN, disco and relay frames; WebSocket relay frames are re-injected over loopback.
             var conn = new SocketMux(udp, NetEndpoint.From(new IPEndPoint(IPAddress.Loopback, udp.LocalPort)));

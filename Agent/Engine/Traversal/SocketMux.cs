@@ -22,6 +22,15 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// </summary>
 public sealed class SocketMux : IPacketConn
 {
+    /// <summary>
+    /// The overlay MTU of an agent that may relay: a full-size packet's WireGuard datagram (32 bytes of
+    /// header and tag) wrapped in a relay frame (<see cref="RelayFrame.DataOverhead"/>, 36) still fits one
+    /// 1500-byte IPv6 underlay packet (40 + 8 bytes of headers): 1384. WireGuard's usual 1420 leaves no
+    /// room for the relay frame: relayed full-size datagrams would exceed the underlay MTU, and a UDP GSO
+    /// batch of them is refused by the kernel (EINVAL), so bulk TCP through a UDP relay stalls.
+    /// </summary>
+    public const int OverlayMtu = 1500 - 40 - 8 - RelayFrame.DataOverhead - 32;
+
     private const int InjectTrailer = 2;
 
     private readonly IPacketConn _inner;

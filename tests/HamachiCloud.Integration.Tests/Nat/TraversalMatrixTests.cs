@@ -19,6 +19,8 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan PingLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PathLimit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan BulkLimit = TimeSpan.FromSeconds(30);
+    private const int BulkBytes = 1 << 20; // 4.2 s at the Free tier's 2 Mbit/s relay cap
 
     public static TheoryData<string, string> Pairs()
     {
@@ -43,6 +45,7 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         Requires.Root();
         Requires.Command("nft");
         Requires.Command("ping");
+        Requires.Command("iperf3");
         var sameLan = first == "same-lan";
         using var lab = sameLan ? NatLab.Create(SiteKind.SameLan) : NatLab.Create(Kind(first), Kind(second));
         var (hostA, hostB) = sameLan ? (lab.Sites[0].Hosts[0], lab.Sites[0].Hosts[1]) : (lab.Sites[0].Host, lab.Sites[1].Host);
@@ -55,14 +58,17 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         var viewB = b.WaitForPath(a, p => p == expectedB, PathLimit);
         var settled = world.SinceBothOnline.Elapsed;
         var back = ControlPlaneMeshTests.FirstAnswer(b.Host.Namespace, a.IPv4, TimeSpan.FromSeconds(10), Stopwatch.StartNew());
+        var bulk = BulkTransfer(a.Host.Namespace, b.Host.Namespace, b.IPv4);
         var target = expectedA == "direct" ? 2.0 : 1.0;
         output.WriteLine($"{first} x {second}: path {viewA.Path} / {viewB.Path} ({viewA.Endpoint} / {viewB.Endpoint}, {viewA.LatencyMs} ms); "
-            + $"first answered ping {Seconds(firstPing)} after both agents were online (target < {target} s), path settled after {settled.TotalSeconds:0.00} s");
+            + $"first answered ping {Seconds(firstPing)} after both agents were online (target < {target} s), path settled after {settled.TotalSeconds:0.00} s; "
+            + $"{BulkBytes >> 20} MiB over TCP {(bulk.Ok ? $"in {bulk.Elapsed.TotalSeconds:0.00} s" : "FAILED")}");
         if (Environment.GetEnvironmentVariable("HAMACHI_DEBUG_LOGS") == "1") { output.WriteLine(world.Logs()); }
 
         Assert.True(firstPing != TimeSpan.MaxValue, $"{first} x {second}: no ping answered within {PingLimit.TotalSeconds} s\n{world.Logs()}");
         Assert.True(back != TimeSpan.MaxValue, $"{first} x {second}: no ping answered the other way\n{world.Logs()}");
         Assert.True(viewA.Path == expectedA && viewB.Path == expectedB, $"{first} x {second}: paths {viewA.Path} / {viewB.Path}, expected {expectedA} / {expectedB}\n{world.Logs()}");
+        Assert.True(bulk.Ok, $"{first} x {second}: {BulkBytes >> 20} MiB over TCP did not cross within {BulkLimit.TotalSeconds} s (full-size packets on this path?): {bulk.Output}\n{world.Logs()}");
         if (sameLan)
         {
             Assert.StartsWith("198.18.", viewA.Endpoint ?? "", StringComparison.Ordinal);
@@ -138,6 +144,48 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         : peer == "udp-blocked" ? "relay"
         : self == "same-lan" || self == "none" || peer == "none" || (self == "eim" && peer == "eim") ? "direct"
         : "relay";
+
+    /// <summary>
+    /// Moves <see cref="BulkBytes"/> over TCP (iperf3) from <paramref name="from"/> to <paramref name="toIp"/>:
+    /// full-size packets in bursts, which pings never send. Functional, not a benchmark (infra/bench/relay.sh
+    /// measures throughput); the limit only catches a path that stalls on full-size datagrams.
+    /// </summary>
+    private static (bool Ok, TimeSpan Elapsed, string Output) BulkTransfer(NetworkNamespace from, NetworkNamespace to, string toIp)
+    {
+        using var server = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", to.Name, "iperf3", "-s", "-1", "-B", toIp])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            (int ExitCode, string Stdout, string Stderr) result = default;
+            for (var attempt = 0; attempt < 10; attempt++)
+            {
+                Thread.Sleep(200); // the server binds
+                result = Shell.TryRun(BulkLimit, "ip", "netns", "exec", from.Name, "iperf3", "-c", toIp, "-n", BulkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connect-timeout", "2000");
+                if (result.ExitCode == 0 || !result.Stderr.Contains("unable to connect", StringComparison.OrdinalIgnoreCase))
+                {
+                    break;
+                }
+            }
+
+            return (result.ExitCode == 0, clock.Elapsed, result.Stdout + result.Stderr);
+        }
+        catch (TimeoutException e)
+        {
+            return (false, BulkLimit, e.Message);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill(entireProcessTree: true);
+            }
+        }
+    }
 
     private static string Seconds(TimeSpan t) => t == TimeSpan.MaxValue ? "never" : $"{t.TotalSeconds:0.00} s";
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HamachiCloud.Api.Tests;
 
-/// <summary>Two Api nodes on one PostgreSQL database and one Redis: presence crosses nodes through the backplane.</summary>
+/// <summary>Two Api nodes on one PostgreSQL database and one Redis: presence crosses nodes through the backplane, path reports through the database.</summary>
 public sealed class ControlScaleOutTests
 {
     [SkippableFact]

@@ -29,6 +29,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<ApiNode> ApiNodes => Set<ApiNode>();
     public DbSet<GatewayRoute> GatewayRoutes => Set<GatewayRoute>();
     public DbSet<Relay> Relays => Set<Relay>();
+    public DbSet<PeerPathRecord> PeerPaths => Set<PeerPathRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

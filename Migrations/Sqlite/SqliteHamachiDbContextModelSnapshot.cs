@@ -438,6 +438,49 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.ToTable("Networks");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.PeerPathRecord", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PeerDeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("CandidatesTried")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Endpoint")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RelayOverWebSocket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("RttMilliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("WhyNotDirect")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeviceId", "PeerDeviceId");
+
+                    b.HasIndex("PeerDeviceId");
+
+                    b.HasIndex("ReportedAt");
+
+                    b.ToTable("PeerPaths", (string)null);
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Plan", b =>
                 {
                     b.Property<string>("Id")
@@ -1157,6 +1200,25 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.Navigation("Owner");
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.PeerPathRecord", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.Device", "PeerDevice")
+                        .WithMany()
+                        .HasForeignKey("PeerDeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Device");
+
+                    b.Navigation("PeerDevice");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKey", b =>

@@ -1,12 +1,53 @@
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Migrations;
+using HamachiCloud.Protocol.Control;
 using HamachiCloud.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HamachiCloud.Api.Tests;
 
-/// <summary>Two Api nodes on one PostgreSQL database and one Redis: presence crosses nodes through the backplane.</summary>
+/// <summary>Two Api nodes on one PostgreSQL database and one Redis: presence crosses nodes through the backplane, path reports through the database.</summary>
 public sealed class ControlScaleOutTests
 {
+    [SkippableFact]
+    public async Task A_path_report_sent_to_node_A_is_listed_by_node_B()
+    {
+        var redis = Requires.Redis();
+        var settings = new Dictionary<string, string> { ["Redis:Connection"] = redis };
+        await using var nodeA = await ApiFactory.CreateAsync(DatabaseProvider.Postgres, settings);
+        _ = nodeA.Server;
+        await using var nodeB = nodeA.CreateSecondNode();
+        _ = nodeB.Server;
+
+        var (owner, net, a, b) = await ControlPathTests.TwoAgentsAsync(nodeA, "paths across nodes");
+        await using var _a = a;
+        await using var _b = b;
+        await a.Connection.InvokeAsync(nameof(IAgentHub.ReportPaths), new PathReport([ControlPathTests.Direct(a, b)]));
+        await b.Connection.InvokeAsync(nameof(IAgentHub.ReportPaths), new PathReport(
+            [new PeerPathReport(b.Peer(a)!.NodeKey, PathKinds.Relay, "relay", ["203.0.113.9:51820 srflx 6 silent"], "no answer from 1 candidate(s)", 40, true)]));
+
+        var onB = new HamachiCloud.Api.Contracts.Client.HamachiClient(nodeB.CreateClient());
+        onB.UseAccessToken(owner.Tokens.AccessToken);
+        var (fromA, fromB) = (await owner.Client.ListNetworkPathsAsync(net.Id), await onB.ListNetworkPathsAsync(net.Id));
+        Assert.Equal(2, fromB.Count);
+        Assert.Equal(fromA, fromB, PathEquality.Instance);
+        var ab = fromB.Single(p => p.DeviceId == a.DeviceId);
+        Assert.Equal((b.DeviceId, "direct", "198.51.100.2:41641", 12.5, 2), (ab.PeerDeviceId, ab.Path, ab.Endpoint, ab.RttMilliseconds!.Value, ab.CandidatesTried.Count));
+        var ba = fromB.Single(p => p.DeviceId == b.DeviceId);
+        Assert.Equal(("relay", "no answer from 1 candidate(s)", true), (ba.Path, ba.WhyNotDirect, ba.RelayOverWebSocket));
+    }
+
+    /// <summary>Record equality by value, the candidate list included.</summary>
+    private sealed class PathEquality : IEqualityComparer<HamachiCloud.Api.Contracts.Paths.PeerPathDto>
+    {
+        public static readonly PathEquality Instance = new();
+
+        public bool Equals(HamachiCloud.Api.Contracts.Paths.PeerPathDto? x, HamachiCloud.Api.Contracts.Paths.PeerPathDto? y) =>
+            x is not null && y is not null && x with { CandidatesTried = [] } == y with { CandidatesTried = [] } && x.CandidatesTried.SequenceEqual(y.CandidatesTried);
+
+        public int GetHashCode(HamachiCloud.Api.Contracts.Paths.PeerPathDto obj) => obj.DeviceId.GetHashCode();
+    }
+
     [SkippableFact]
     public async Task An_agent_on_node_A_sees_an_agent_that_logs_in_on_node_B()
     {

@@ -118,7 +118,6 @@ internal static class ApiServices
         services.AddScoped<MapPublisher>();
         services.AddScoped<AgentCommands>();
         services.AddScoped<RelayTokens>();
-        services.AddSingleton<Paths.PathReportStore>();
         services.AddScoped<Paths.PathReports>();
     }
 

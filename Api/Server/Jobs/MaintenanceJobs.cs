@@ -2,7 +2,7 @@ using OpenIddict.Abstractions;
 
 namespace HamachiCloud.Api.Jobs;
 
-/// <summary>Recurring housekeeping run by Hangfire: expired tokens, authorizations and bans.</summary>
+/// <summary>Recurring housekeeping run by Hangfire: expired tokens, authorizations and bans; stale path reports.</summary>
 public sealed class MaintenanceJobs(
     IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, HamachiDbContext db, TimeProvider clock)
 {
@@ -16,5 +16,9 @@ public sealed class MaintenanceJobs(
         var expired = await db.IpRangeBans.Where(b => b.ExpiresAt != null && b.ExpiresAt < threshold).ToListAsync(ct);
         db.IpRangeBans.RemoveRange(expired);
         await db.SaveChangesAsync(ct);
+
+        // Path reports are live telemetry: once stale they are no longer listed, so they go.
+        var staleSince = clock.GetUtcNow() - Paths.PathReports.StaleAfter;
+        await db.PeerPaths.Where(p => p.ReportedAt < staleSince).ExecuteDeleteAsync(ct);
     }
 }

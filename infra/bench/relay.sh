@@ -21,7 +21,7 @@
 #      the two sites, the agents fall back to the relay (path "relay"), then the same measurements;
 #   3. C -> A through the relay, C over the relay's WebSocket (C's path "relay (tcp)").
 # Throughput: iperf3 TCP, one stream, SECONDS long (receiver figure). RTT: PINGS pings 10 ms apart
-# (average; added RTT = path's average minus the direct path's). The relay's /counters show that
+# (median and minimum; added RTT = the path's median minus the direct path's). The relay's /counters show that
 # the relayed runs really crossed the relay (forwarded datagrams and bytes during the run).
 # On the shared 2-core machine the agents, the relay, iperf3 and the Api share the CPUs: the
 # figures swing with the load, the ratios less so. `relay-core.sh` measures the relay alone.
@@ -165,8 +165,9 @@ path_of() { # path_of I J: agent I's path to agent J
 path_is() { [[ "$(path_of "$1" "$2")" == "$3" ]]; }
 
 # --- measurements -----------------------------------------------------------------------------
-ping_avg() { # ping_avg FROM_NS TO_IP: average RTT in ms over PINGS pings
-    ip netns exec "$1" ping -q -n -c "$PINGS" -i 0.01 -W 1 "$2" | awk -F'/' '/^rtt|^round-trip/ { print $5 }'
+ping_rtt() { # ping_rtt FROM_NS TO_IP: "MEDIAN MIN LOST" RTT in ms over PINGS pings (median: robust to scheduler hiccups)
+    ip netns exec "$1" ping -n -c "$PINGS" -i 0.01 -W 1 "$2" | sed -n 's/.* time=\([0-9.]*\) ms/\1/p' | sort -g |
+        awk -v sent="$PINGS" '{ t[NR] = $1 } END { if (NR == 0) { print "n/a n/a " sent; exit } m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.3f %.3f %d\n", m, t[1], sent - NR }'
 }
 iperf_mbps() { # iperf_mbps FROM_NS TO_NS TO_IP: TCP receiver throughput in Mbit/s
     ip netns exec "$2" iperf3 -s -1 -B "$3" >"$WORK/iperf3-server.log" 2>&1 &
@@ -179,15 +180,15 @@ iperf_mbps() { # iperf_mbps FROM_NS TO_NS TO_IP: TCP receiver throughput in Mbit
 counters() { in_srv curl -s --max-time 2 "http://$SRV_A:8443/counters"; }
 ROWS=()
 measure() { # measure LABEL FROM TO
-    local label=$1 from=$2 to=$3 before after rtt mbps fwd bytes
+    local label=$1 from=$2 to=$3 before after rtt rttmin lost mbps fwd bytes
     before=$(counters)
     say "$label: ping ($PINGS) and iperf3 TCP (${SECS} s), ${NS[$from]} -> ${IP[$to]}"
-    rtt=$(ping_avg "${NS[$from]}" "${IP[$to]}")
+    read -r rtt rttmin lost < <(ping_rtt "${NS[$from]}" "${IP[$to]}")
     mbps=$(iperf_mbps "${NS[$from]}" "${NS[$to]}" "${IP[$to]}")
     after=$(counters)
     fwd=$(jq -n --argjson a "$after" --argjson b "$before" '$a.forwarded - $b.forwarded')
     bytes=$(jq -n --argjson a "$after" --argjson b "$before" '($a.forwardedBytes - $b.forwardedBytes) / 1e6 | floor')
-    ROWS+=("$label|$mbps|${rtt:-n/a}|$fwd|$bytes|$(path_of "$from" "$to")")
+    ROWS+=("$label|$mbps|$rtt|$rttmin|$lost|$fwd|$bytes|$(path_of "$from" "$to")")
 }
 
 say "waiting for A and B to go direct, and for C to reach A over the relay's WebSocket"
@@ -214,11 +215,11 @@ measure "relay (WebSocket) C-A" 3 1
 # --- report -----------------------------------------------------------------------------------
 IFS='|' read -r _ DIRECT_MBPS DIRECT_RTT _ <<<"${ROWS[0]}"
 echo
-echo "Relay benchmark, agent to agent ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, iperf3 TCP ${SECS} s, $PINGS pings; Release builds)"
-printf '%-24s %12s %10s %12s %10s %12s %12s  %s\n' path Mbit/s "vs direct" "RTT avg ms" "added ms" "relay dgrams" "relay MB" "agent's path"
+echo "Relay benchmark, agent to agent ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); iperf3 TCP ${SECS} s, $PINGS pings 10 ms apart; Release builds)"
+printf '%-22s %8s %9s %11s %10s %9s %5s %12s %9s  %s\n' path Mbit/s "vs direct" "RTT median" "RTT min" "added" lost "relay dgrams" "relay MB" "agent's path"
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r label mbps rtt fwd bytes path <<<"$row"
+    IFS='|' read -r label mbps rtt rttmin lost fwd bytes path <<<"$row"
     ratio=$(awk -v a="$mbps" -v b="$DIRECT_MBPS" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
     added=$(awk -v a="$rtt" -v b="$DIRECT_RTT" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%+.3f", a - b; else print "n/a" }')
-    printf '%-24s %12s %10s %12s %10s %12s %12s  %s\n' "$label" "$mbps" "$ratio" "$rtt" "$added" "$fwd" "$bytes" "$path"
+    printf '%-22s %8s %9s %8s ms %7s ms %6s ms %5s %12s %9s  %s\n' "$label" "$mbps" "$ratio" "$rtt" "$rttmin" "$added" "$lost" "$fwd" "$bytes" "$path"
 done

@@ -51,9 +51,9 @@ public sealed class RelayClient : IDisposable
     private readonly Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? _connectWebSocket;
     private readonly Action<string> _log;
     private readonly Lock _lock = new();
-    private readonly Dictionary<NodeKey, PeerState> _peers = [];
+    private readonly Dictionary<NodeKey, RelayPeerState> _peers = [];
     private readonly Dictionary<Key32, NodeKey> _byKey = [];
-    private readonly Dictionary<int, RelayState> _relays = [];
+    private readonly Dictionary<int, RelayTransportState> _relays = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
 
@@ -77,19 +77,6 @@ public sealed class RelayClient : IDisposable
         _timer = time.CreateTimer(static state => ((RelayClient)state!).Tick(), this, TickInterval, TickInterval);
     }
 
-    /// <summary>What a relay's WebSocket is for at the moment.</summary>
-    private enum LinkRole
-    {
-        /// <summary>UDP unproven: carries the same Binds as UDP; its first BindOk makes it <see cref="Active"/>.</summary>
-        Racing,
-
-        /// <summary>The relay's transport (the mux sends through it).</summary>
-        Active,
-
-        /// <summary>UDP won: closed once no Bind on it is unanswered and the bindings it may hold are back on UDP.</summary>
-        Retiring,
-    }
-
     /// <summary>True when relay traffic goes over a WebSocket (some relay's UDP bind got no answer).</summary>
     public bool AnyWebSocket
     {
@@ -97,7 +84,7 @@ public sealed class RelayClient : IDisposable
         {
             lock (_lock)
             {
-                return _relays.Values.Any(r => r.Link?.Role == LinkRole.Active);
+                return _relays.Values.Any(r => r.Link?.Role == RelayLinkRole.Active);
             }
         }
     }
@@ -108,7 +95,7 @@ public sealed class RelayClient : IDisposable
         {
             if (!_peers.ContainsKey(peer))
             {
-                _peers[peer] = new PeerState();
+                _peers[peer] = new RelayPeerState();
                 _byKey[Key32.From(peer.Bytes)] = peer;
             }
         }
@@ -157,16 +144,16 @@ public sealed class RelayClient : IDisposable
             var udpBlocked = UdpBlocked?.Invoke() == true;
             foreach (var (index, relay) in _relays)
             {
-                if (udpWorks && relay.Link is { Role: LinkRole.Active } && relay.Quick)
+                if (udpWorks && relay.Link is { Role: RelayLinkRole.Active } && relay.Quick)
                 {
                     BackToUdp(index, relay, now, "the NAT probe finds UDP working");
                 }
-                else if (udpWorks && relay.Link is { Role: LinkRole.Racing } racing)
+                else if (udpWorks && relay.Link is { Role: RelayLinkRole.Racing } racing)
                 {
                     Retire(racing, now);
                 }
 
-                if (relay.Link is { Role: LinkRole.Retiring } && RetireDone(index, relay, now))
+                if (relay.Link is { Role: RelayLinkRole.Retiring } && RetireDone(index, relay, now))
                 {
                     closing.Add(CloseLink(index, relay));
                 }
@@ -186,7 +173,7 @@ public sealed class RelayClient : IDisposable
                 }
 
                 var canWebSocket = relay.WebSocket is not null && _connectWebSocket is not null;
-                if (!state.Bound && relay.Link?.Role != LinkRole.Active && canWebSocket)
+                if (!state.Bound && relay.Link?.Role != RelayLinkRole.Active && canWebSocket)
                 {
                     var timeout = udpWorks || relay.UdpProven ? BindTimeout : QuickBindTimeout;
                     if ((state.FirstBindAt is { } first && now - first > timeout) || udpBlocked)
@@ -197,7 +184,7 @@ public sealed class RelayClient : IDisposable
                     }
                 }
 
-                var active = relay.Link is { Role: LinkRole.Active } link ? link : null;
+                var active = relay.Link is { Role: RelayLinkRole.Active } link ? link : null;
                 var interval = state.Bound && !state.Reclaim ? RebindInterval : active is null ? UdpUnboundRebind : WebSocketUnboundRebind;
                 if (now - state.LastBind >= interval)
                 {
@@ -220,9 +207,9 @@ public sealed class RelayClient : IDisposable
                     if (relay.Link is null)
                     {
                         // UDP unproven: race the WebSocket (its connect gives UDP a head start of a round trip or more).
-                        relay.Link = Connect(state.RelayIndex, relay, LinkRole.Racing);
+                        relay.Link = Connect(state.RelayIndex, relay, RelayLinkRole.Racing);
                     }
-                    else if (relay.Link is { Role: LinkRole.Racing, Connected: true, Channel: { } racingChannel } && now - state.LastWebSocketBind >= UdpUnboundRebind)
+                    else if (relay.Link is { Role: RelayLinkRole.Racing, Connected: true, Channel: { } racingChannel } && now - state.LastWebSocketBind >= UdpUnboundRebind)
                     {
                         state.LastWebSocketBind = now;
                         state.WebSocketBindsUnanswered++;
@@ -264,20 +251,20 @@ public sealed class RelayClient : IDisposable
         }
     }
 
-    private IEnumerable<PeerState> PeersOf(int relayIndex) => _peers.Values.Where(p => p.RelayIndex == relayIndex);
+    private IEnumerable<RelayPeerState> PeersOf(int relayIndex) => _peers.Values.Where(p => p.RelayIndex == relayIndex);
 
-    private WebSocketLink Connect(int relayIndex, RelayState relay, LinkRole role)
+    private RelayWebSocketLink Connect(int relayIndex, RelayTransportState relay, RelayLinkRole role)
     {
-        var link = new WebSocketLink { Role = role };
+        var link = new RelayWebSocketLink { Role = role };
         link.Channel = _connectWebSocket!(relay.WebSocket!, frame => OnWebSocketFrame(relayIndex, link, frame), () => OnWebSocketConnected(relayIndex, link));
         return link;
     }
 
-    private void SwitchToWebSocket(int relayIndex, RelayState relay, DateTimeOffset now, bool quick, string why)
+    private void SwitchToWebSocket(int relayIndex, RelayTransportState relay, DateTimeOffset now, bool quick, string why)
     {
         _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: {why}; using its WebSocket {relay.WebSocket}");
-        var link = relay.Link ?? Connect(relayIndex, relay, LinkRole.Active);
-        link.Role = LinkRole.Active;
+        var link = relay.Link ?? Connect(relayIndex, relay, RelayLinkRole.Active);
+        link.Role = RelayLinkRole.Active;
         link.RetiringSince = null;
         relay.Link = link;
         relay.Quick = quick;
@@ -290,7 +277,7 @@ public sealed class RelayClient : IDisposable
     }
 
     /// <summary>UDP works after a quick switch: back to the relay's UDP port. The UDP re-binds move the relay's bindings back; the WebSocket retires until they are answered.</summary>
-    private void BackToUdp(int relayIndex, RelayState relay, DateTimeOffset now, string why)
+    private void BackToUdp(int relayIndex, RelayTransportState relay, DateTimeOffset now, string why)
     {
         _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: {why}; back to UDP, leaving its WebSocket");
         _mux.SetRelayChannel(relayIndex, null);
@@ -306,14 +293,14 @@ public sealed class RelayClient : IDisposable
         }
     }
 
-    private static void Retire(WebSocketLink link, DateTimeOffset now)
+    private static void Retire(RelayWebSocketLink link, DateTimeOffset now)
     {
-        link.Role = LinkRole.Retiring;
+        link.Role = RelayLinkRole.Retiring;
         link.RetiringSince = now;
     }
 
     /// <summary>True when the retiring WebSocket of the relay can close without taking a binding with it (or has waited long enough).</summary>
-    private bool RetireDone(int relayIndex, RelayState relay, DateTimeOffset now)
+    private bool RetireDone(int relayIndex, RelayTransportState relay, DateTimeOffset now)
     {
         var link = relay.Link!;
         var expired = now - link.RetiringSince >= RetireTimeout || !link.Connected;
@@ -335,10 +322,10 @@ public sealed class RelayClient : IDisposable
         return true;
     }
 
-    private IRelayChannel? CloseLink(int relayIndex, RelayState relay)
+    private IRelayChannel? CloseLink(int relayIndex, RelayTransportState relay)
     {
         var channel = relay.Link?.Channel;
-        if (relay.Link?.Role == LinkRole.Active)
+        if (relay.Link?.Role == RelayLinkRole.Active)
         {
             _mux.SetRelayChannel(relayIndex, null);
         }
@@ -353,7 +340,7 @@ public sealed class RelayClient : IDisposable
         return channel;
     }
 
-    private void OnWebSocketConnected(int relayIndex, WebSocketLink link)
+    private void OnWebSocketConnected(int relayIndex, RelayWebSocketLink link)
     {
         lock (_lock)
         {
@@ -368,7 +355,7 @@ public sealed class RelayClient : IDisposable
                 // Binds in flight on an earlier connection are lost (and the relay dropped its bindings with it).
                 state.WebSocketBindsUnanswered = 0;
                 state.LastWebSocketBind = DateTimeOffset.MinValue;
-                if (link.Role == LinkRole.Active)
+                if (link.Role == RelayLinkRole.Active)
                 {
                     state.LastBind = DateTimeOffset.MinValue;
                 }
@@ -378,7 +365,7 @@ public sealed class RelayClient : IDisposable
         Tick();
     }
 
-    private void OnWebSocketFrame(int relayIndex, WebSocketLink link, ReadOnlyMemory<byte> frame)
+    private void OnWebSocketFrame(int relayIndex, RelayWebSocketLink link, ReadOnlyMemory<byte> frame)
     {
         if (!RelayFrame.TryParse(frame.Span, out var parsed))
         {
@@ -394,7 +381,7 @@ public sealed class RelayClient : IDisposable
         bool active;
         lock (_lock)
         {
-            active = link.Role == LinkRole.Active && _relays.TryGetValue(relayIndex, out var relay) && relay.Link == link;
+            active = link.Role == RelayLinkRole.Active && _relays.TryGetValue(relayIndex, out var relay) && relay.Link == link;
         }
 
         if (active)
@@ -412,7 +399,7 @@ public sealed class RelayClient : IDisposable
     }
 
     /// <summary>A BindOk or Refused from relay <paramref name="relayIndex"/>, over UDP (<paramref name="via"/> null) or over one of its WebSockets.</summary>
-    private void OnControl(int relayIndex, RelayFrame frame, WebSocketLink? via)
+    private void OnControl(int relayIndex, RelayFrame frame, RelayWebSocketLink? via)
     {
         NodeKey? peer;
         var now = _time.GetUtcNow();
@@ -436,7 +423,7 @@ public sealed class RelayClient : IDisposable
             var role = relay.Link?.Role;
             if (frame.Type == RelayFrameType.BindOk && via is null)
             {
-                if (role == LinkRole.Active)
+                if (role == RelayLinkRole.Active)
                 {
                     if (relay.Quick)
                     {
@@ -450,7 +437,7 @@ public sealed class RelayClient : IDisposable
                 {
                     relay.UdpProven = true;
                     state.Reclaim = false;
-                    if (role == LinkRole.Racing)
+                    if (role == RelayLinkRole.Racing)
                     {
                         Retire(relay.Link!, now); // UDP won the race for this relay, for good
                     }
@@ -462,7 +449,7 @@ public sealed class RelayClient : IDisposable
                         _log($"{now:HH:mm:ss.fff} relay UDP binding for {peer} ok ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms)");
                     }
 
-                    if (relay.Link is { Role: LinkRole.Retiring } && RetireDone(relayIndex, relay, now))
+                    if (relay.Link is { Role: RelayLinkRole.Retiring } && RetireDone(relayIndex, relay, now))
                     {
                         closing = CloseLink(relayIndex, relay);
                     }
@@ -472,12 +459,12 @@ public sealed class RelayClient : IDisposable
             {
                 switch (role)
                 {
-                    case LinkRole.Racing:
+                    case RelayLinkRole.Racing:
                         SwitchToWebSocket(relayIndex, relay, now, quick: true,
                             $"BindOk for {peer} over the WebSocket first ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms after the first Bind, none over UDP)");
                         state.LastBind = now; // this Bind just succeeded over the WebSocket
-                        goto case LinkRole.Active;
-                    case LinkRole.Active:
+                        goto case RelayLinkRole.Active;
+                    case RelayLinkRole.Active:
                         if (!state.Bound)
                         {
                             state.Bound = true;
@@ -487,7 +474,7 @@ public sealed class RelayClient : IDisposable
                         }
 
                         break;
-                    case LinkRole.Retiring:
+                    case RelayLinkRole.Retiring:
                         // This Bind reached the relay after the UDP one: the binding sits on the WebSocket now; a UDP Bind takes it back.
                         state.Reclaim = true;
                         state.LastBind = DateTimeOffset.MinValue;
@@ -497,7 +484,7 @@ public sealed class RelayClient : IDisposable
                 }
             }
             else if (frame.Type == RelayFrameType.Refused && frame.Reason != RelayRefusal.NoBinding
-                && (via is null ? role != LinkRole.Active : role != LinkRole.Retiring))
+                && (via is null ? role != RelayLinkRole.Active : role != RelayLinkRole.Retiring))
             {
                 _log($"{now:HH:mm:ss.fff} relay refused the binding for {peer}: {frame.Reason}");
                 state.Bound = false;
@@ -557,67 +544,12 @@ public sealed class RelayClient : IDisposable
             state.RelayIndex = _mux.AddRelay(grant.Udp);
             if (!_relays.ContainsKey(state.RelayIndex))
             {
-                _relays[state.RelayIndex] = new RelayState(grant.Udp, grant.WebSocket);
+                _relays[state.RelayIndex] = new RelayTransportState(grant.Udp, grant.WebSocket);
             }
 
             state.LastBind = DateTimeOffset.MinValue;
         }
 
         Tick();
-    }
-
-    private sealed class PeerState
-    {
-        public RelayGrant? Grant { get; set; }
-
-        public int RelayIndex { get; set; } = -1;
-
-        public bool Fetching { get; set; }
-
-        public DateTimeOffset NextFetch { get; set; } = DateTimeOffset.MinValue;
-
-        public TimeSpan FetchBackoff { get; set; }
-
-        public DateTimeOffset LastBind { get; set; } = DateTimeOffset.MinValue;
-
-        public DateTimeOffset? FirstBindAt { get; set; }
-
-        public bool Bound { get; set; }
-
-        /// <summary>The last Bind sent over the racing WebSocket.</summary>
-        public DateTimeOffset LastWebSocketBind { get; set; } = DateTimeOffset.MinValue;
-
-        /// <summary>Binds sent over the relay's WebSocket (any role) whose BindOk or Refused has not come back yet.</summary>
-        public int WebSocketBindsUnanswered { get; set; }
-
-        /// <summary>The relay's binding may sit on the WebSocket while UDP is the transport: re-bind over UDP until a UDP BindOk.</summary>
-        public bool Reclaim { get; set; }
-    }
-
-    private sealed class RelayState(NetEndpoint udp, Uri? webSocket)
-    {
-        public NetEndpoint Udp { get; } = udp;
-
-        public Uri? WebSocket { get; } = webSocket;
-
-        /// <summary>The relay's WebSocket, if one is open (at most one at a time).</summary>
-        public WebSocketLink? Link { get; set; }
-
-        /// <summary>The switch to the WebSocket came while UDP was unproven (race or <see cref="QuickBindTimeout"/>), so a UDP BindOk or a "UDP works" verdict undoes it.</summary>
-        public bool Quick { get; set; }
-
-        /// <summary>A BindOk came back over UDP (or UDP works after a quick switch): no more racing for this relay.</summary>
-        public bool UdpProven { get; set; }
-    }
-
-    private sealed class WebSocketLink
-    {
-        public IRelayChannel? Channel { get; set; }
-
-        public LinkRole Role { get; set; }
-
-        public bool Connected { get; set; }
-
-        public DateTimeOffset? RetiringSince { get; set; }
     }
 }

@@ -7,24 +7,40 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// <summary>
 /// Keeps every peer reachable through a relay: fetches relay tokens for the pair (the hub's
 /// <c>GetRelayTokens</c>, through <c>fetchGrants</c>), binds on the relay's UDP port (Bind frame,
-/// re-sent every <see cref="RebindInterval"/> as keepalive), and when no BindOk comes back within
-/// <see cref="BindTimeout"/> moves that relay to its WebSocket (TCP fallback for UDP-blocked sites).
-/// On BindOk the peer's relay virtual endpoint is handed to <see cref="PathManager"/>, so traffic
-/// starts through the relay at once. Tokens are fetched again before they expire and after a
-/// refusal for expiry or signature. Thread-safe (one lock; I/O outside it).
+/// re-sent every <see cref="RebindInterval"/> as keepalive) and hands the peer's relay virtual endpoint
+/// to <see cref="PathManager"/> on BindOk, so traffic starts through the relay at once.
+/// <para>
+/// Transport per relay ("happy eyeballs"): while nothing has shown that UDP works here (no NAT verdict,
+/// no UDP BindOk from this relay), the relay's WebSocket is connected alongside the first UDP Bind and,
+/// once connected, carries the same Binds. Whichever BindOk comes first decides: over the WebSocket, it
+/// becomes the relay's channel at once (a quick switch); over UDP, UDP is proven for this relay, the race
+/// ends for good and the WebSocket retires. The relay moves a binding to whichever transport sent the
+/// latest Bind, so a Bind the retiring WebSocket already carried is answered, then followed by a UDP
+/// re-bind; the WebSocket is closed only when no Bind on it is unanswered and every such re-bind got its
+/// UDP BindOk (or after <see cref="RetireTimeout"/>). A UDP BindOk after a quick switch (UDP works after
+/// all), like the NAT probe's "UDP works" verdict, moves the relay back to UDP the same way.
+/// <see cref="QuickBindTimeout"/> stays as a backstop, <see cref="BindTimeout"/> applies once UDP is
+/// proven, and a "UDP blocked" verdict switches at once. Tokens are fetched again before they expire and
+/// after a refusal for expiry or signature. Thread-safe (one lock; I/O outside it).
+/// </para>
 /// </summary>
 public sealed class RelayClient : IDisposable
 {
     public static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// While nothing has shown yet that UDP works here (no NAT verdict, no UDP BindOk), a relay
-    /// whose UDP bind gets no answer this soon moves to its WebSocket, connected meanwhile in the
-    /// background; it moves back to UDP once the NAT probe finds UDP working.
+    /// While UDP is unproven, a relay whose binds got no BindOk on either transport this soon moves to its
+    /// WebSocket anyway (the backstop of the race; normally the WebSocket's own BindOk switches it sooner).
     /// </summary>
     public static readonly TimeSpan QuickBindTimeout = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How long a retiring WebSocket waits for its unanswered Binds and the UDP re-binds before it is closed anyway.</summary>
+    public static readonly TimeSpan RetireTimeout = TimeSpan.FromSeconds(2);
+
     public static readonly TimeSpan RebindInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan UdpUnboundRebind = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan WebSocketUnboundRebind = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan FetchRetryMax = TimeSpan.FromSeconds(30);
 
@@ -35,19 +51,19 @@ public sealed class RelayClient : IDisposable
     private readonly Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? _connectWebSocket;
     private readonly Action<string> _log;
     private readonly Lock _lock = new();
-    private readonly Dictionary<NodeKey, PeerState> _peers = [];
+    private readonly Dictionary<NodeKey, RelayPeerState> _peers = [];
     private readonly Dictionary<Key32, NodeKey> _byKey = [];
-    private readonly Dictionary<int, RelayState> _relays = [];
+    private readonly Dictionary<int, RelayTransportState> _relays = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
 
-    /// <summary>When this says UDP is blocked (the NAT probe's verdict), relays are reached over their WebSocket at once instead of after <see cref="BindTimeout"/>.</summary>
+    /// <summary>When this says UDP is blocked (the NAT probe's verdict), relays are reached over their WebSocket at once.</summary>
     public Func<bool>? UdpBlocked { get; set; }
 
-    /// <summary>When this says UDP works (the NAT probe got answers), a relay switched to WebSocket by <see cref="QuickBindTimeout"/> goes back to UDP, and the patient <see cref="BindTimeout"/> applies.</summary>
+    /// <summary>When this says UDP works (the NAT probe got answers), the race stops, a quick switch to WebSocket goes back to UDP, and the patient <see cref="BindTimeout"/> applies.</summary>
     public Func<bool>? UdpWorks { get; set; }
 
-    /// <param name="connectWebSocket">Makes the WebSocket channel of a relay (URL, frame callback, connected callback); null disables the TCP fallback.</param>
+    /// <param name="connectWebSocket">Makes the WebSocket channel of a relay (URL, frame callback, connected callback); null disables the TCP fallback and the race.</param>
     public RelayClient(SocketMux mux, PathManager paths, TimeProvider time, Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> fetchGrants,
         Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? connectWebSocket, Action<string>? log = null)
     {
@@ -57,7 +73,7 @@ public sealed class RelayClient : IDisposable
         _fetchGrants = fetchGrants;
         _connectWebSocket = connectWebSocket;
         _log = log ?? (_ => { });
-        _mux.RelayControl = OnRelayControl;
+        _mux.RelayControl = OnUdpControl;
         _timer = time.CreateTimer(static state => ((RelayClient)state!).Tick(), this, TickInterval, TickInterval);
     }
 
@@ -68,7 +84,7 @@ public sealed class RelayClient : IDisposable
         {
             lock (_lock)
             {
-                return _relays.Values.Any(r => r.Channel is not null);
+                return _relays.Values.Any(r => r.Link?.Role == RelayLinkRole.Active);
             }
         }
     }
@@ -79,7 +95,7 @@ public sealed class RelayClient : IDisposable
         {
             if (!_peers.ContainsKey(peer))
             {
-                _peers[peer] = new PeerState();
+                _peers[peer] = new RelayPeerState();
                 _byKey[Key32.From(peer.Bytes)] = peer;
             }
         }
@@ -100,38 +116,46 @@ public sealed class RelayClient : IDisposable
     {
         _timer.Dispose();
         _stop.Cancel();
+        var closing = new List<IRelayChannel?>();
         lock (_lock)
         {
             foreach (var relay in _relays.Values)
             {
-                (relay.Channel as IDisposable)?.Dispose();
-                (relay.Pending as IDisposable)?.Dispose();
+                closing.Add(relay.Link?.Channel);
+                relay.Link = null;
             }
         }
 
+        Close(closing);
         _stop.Dispose();
     }
 
-    /// <summary>One step: fetches missing or expiring tokens, (re-)binds, switches relays whose UDP bind got no answer to WebSocket.</summary>
+    /// <summary>One step: fetches missing or expiring tokens, (re-)binds, races and switches transports, closes retired WebSockets.</summary>
     public void Tick()
     {
         var now = _time.GetUtcNow();
         var fetches = new List<NodeKey>();
-        var binds = new List<(byte[] Frame, RelayState Relay)>();
+        var udpBinds = new List<(byte[] Frame, NetEndpoint To)>();
+        var webSocketBinds = new List<(byte[] Frame, IRelayChannel Channel)>();
+        var closing = new List<IRelayChannel?>();
         lock (_lock)
         {
             var udpWorks = UdpWorks?.Invoke() == true;
             var udpBlocked = UdpBlocked?.Invoke() == true;
             foreach (var (index, relay) in _relays)
             {
-                if (udpWorks && relay.Channel is not null && relay.Quick)
+                if (udpWorks && relay.Link is { Role: RelayLinkRole.Active } && relay.Quick)
                 {
-                    BackToUdp(index, relay, now);
+                    BackToUdp(index, relay, now, "the NAT probe finds UDP working");
                 }
-                else if (udpWorks && relay.Pending is not null)
+                else if (udpWorks && relay.Link is { Role: RelayLinkRole.Racing } racing)
                 {
-                    (relay.Pending as IDisposable)?.Dispose();
-                    relay.Pending = null;
+                    Retire(racing, now);
+                }
+
+                if (relay.Link is { Role: RelayLinkRole.Retiring } && RetireDone(index, relay, now))
+                {
+                    closing.Add(CloseLink(index, relay));
                 }
             }
 
@@ -148,94 +172,190 @@ public sealed class RelayClient : IDisposable
                     continue;
                 }
 
-                if (!state.Bound && relay.Channel is null && relay.WebSocket is not null && _connectWebSocket is not null)
+                var canWebSocket = relay.WebSocket is not null && _connectWebSocket is not null;
+                if (!state.Bound && relay.Link?.Role != RelayLinkRole.Active && canWebSocket)
                 {
                     var timeout = udpWorks || relay.UdpProven ? BindTimeout : QuickBindTimeout;
                     if ((state.FirstBindAt is { } first && now - first > timeout) || udpBlocked)
                     {
-                        SwitchToWebSocket(state.RelayIndex, relay, now, quick: !udpBlocked && timeout == QuickBindTimeout);
-                    }
-                    else if (!udpWorks && !relay.UdpProven && relay.Pending is null && state.FirstBindAt is not null)
-                    {
-                        // UDP unproven: have the WebSocket ready in case the UDP bind stays unanswered.
-                        var index = state.RelayIndex;
-                        relay.Pending = _connectWebSocket(relay.WebSocket, frame => _mux.Inject(index, frame.Span), () => Rebind(index));
+                        var quick = !udpBlocked && timeout == QuickBindTimeout;
+                        SwitchToWebSocket(state.RelayIndex, relay, now, quick,
+                            udpBlocked ? "the NAT probe finds UDP blocked" : $"no BindOk within {timeout.TotalMilliseconds:0} ms");
                     }
                 }
 
-                var interval = state.Bound ? RebindInterval : TimeSpan.FromMilliseconds(relay.Channel is null ? 300 : 500);
+                var active = relay.Link is { Role: RelayLinkRole.Active } link ? link : null;
+                var interval = state.Bound && !state.Reclaim ? RebindInterval : active is null ? UdpUnboundRebind : WebSocketUnboundRebind;
                 if (now - state.LastBind >= interval)
                 {
                     state.LastBind = now;
                     state.FirstBindAt ??= now;
-                    var frame = new byte[RelayFrame.BindSize];
-                    RelayFrame.TryWriteBind(frame, state.Grant.Token, out _);
-                    binds.Add((frame, relay));
+                    var frame = BindFrame(state.Grant);
+                    if (active?.Channel is { } channel)
+                    {
+                        state.WebSocketBindsUnanswered++;
+                        webSocketBinds.Add((frame, channel));
+                    }
+                    else if (active is null)
+                    {
+                        udpBinds.Add((frame, relay.Udp));
+                    }
+                }
+
+                if (!state.Bound && active is null && canWebSocket && !udpWorks && !udpBlocked && !relay.UdpProven && state.FirstBindAt is not null)
+                {
+                    if (relay.Link is null)
+                    {
+                        // UDP unproven: race the WebSocket (its connect gives UDP a head start of a round trip or more).
+                        relay.Link = Connect(state.RelayIndex, relay, RelayLinkRole.Racing);
+                    }
+                    else if (relay.Link is { Role: RelayLinkRole.Racing, Connected: true, Channel: { } racingChannel } && now - state.LastWebSocketBind >= UdpUnboundRebind)
+                    {
+                        state.LastWebSocketBind = now;
+                        state.WebSocketBindsUnanswered++;
+                        webSocketBinds.Add((BindFrame(state.Grant), racingChannel));
+                    }
                 }
             }
         }
 
-        foreach (var (frame, relay) in binds)
+        foreach (var (frame, to) in udpBinds)
         {
-            if (relay.Channel is { } channel)
-            {
-                channel.Enqueue(frame);
-            }
-            else
-            {
-                _mux.SendRaw(frame, relay.Udp);
-            }
+            _mux.SendRaw(frame, to);
         }
 
+        foreach (var (frame, channel) in webSocketBinds)
+        {
+            channel.Enqueue(frame);
+        }
+
+        Close(closing);
         foreach (var peer in fetches)
         {
             _ = FetchAsync(peer);
         }
     }
 
-    private void SwitchToWebSocket(int relayIndex, RelayState relay, DateTimeOffset now, bool quick)
+    private static byte[] BindFrame(RelayGrant grant)
     {
-        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: no BindOk over UDP within {(quick ? QuickBindTimeout : BindTimeout).TotalMilliseconds:0} ms; using its WebSocket {relay.WebSocket}");
-        relay.Channel = relay.Pending ?? _connectWebSocket!(relay.WebSocket!, frame => _mux.Inject(relayIndex, frame.Span), () => Rebind(relayIndex));
-        relay.Pending = null;
-        relay.Quick = quick;
-        _mux.SetRelayChannel(relayIndex, relay.Channel);
-        foreach (var state in _peers.Values)
+        var frame = new byte[RelayFrame.BindSize];
+        RelayFrame.TryWriteBind(frame, grant.Token, out _);
+        return frame;
+    }
+
+    private static void Close(List<IRelayChannel?> channels)
+    {
+        foreach (var channel in channels)
         {
-            if (state.RelayIndex == relayIndex)
-            {
-                state.LastBind = DateTimeOffset.MinValue;
-            }
+            (channel as IDisposable)?.Dispose();
         }
     }
 
-    /// <summary>The NAT probe found UDP working after a quick switch: back to the relay's UDP port (the new Bind moves the relay's binding).</summary>
-    private void BackToUdp(int relayIndex, RelayState relay, DateTimeOffset now)
+    private IEnumerable<RelayPeerState> PeersOf(int relayIndex) => _peers.Values.Where(p => p.RelayIndex == relayIndex);
+
+    private RelayWebSocketLink Connect(int relayIndex, RelayTransportState relay, RelayLinkRole role)
     {
-        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: UDP works here after all; leaving its WebSocket");
+        var link = new RelayWebSocketLink { Role = role };
+        link.Channel = _connectWebSocket!(relay.WebSocket!, frame => OnWebSocketFrame(relayIndex, link, frame), () => OnWebSocketConnected(relayIndex, link));
+        return link;
+    }
+
+    private void SwitchToWebSocket(int relayIndex, RelayTransportState relay, DateTimeOffset now, bool quick, string why)
+    {
+        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: {why}; using its WebSocket {relay.WebSocket}");
+        var link = relay.Link ?? Connect(relayIndex, relay, RelayLinkRole.Active);
+        link.Role = RelayLinkRole.Active;
+        link.RetiringSince = null;
+        relay.Link = link;
+        relay.Quick = quick;
+        _mux.SetRelayChannel(relayIndex, link.Channel);
+        foreach (var state in PeersOf(relayIndex))
+        {
+            state.LastBind = DateTimeOffset.MinValue;
+            state.Reclaim = false;
+        }
+    }
+
+    /// <summary>UDP works after a quick switch: back to the relay's UDP port. The UDP re-binds move the relay's bindings back; the WebSocket retires until they are answered.</summary>
+    private void BackToUdp(int relayIndex, RelayTransportState relay, DateTimeOffset now, string why)
+    {
+        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: {why}; back to UDP, leaving its WebSocket");
         _mux.SetRelayChannel(relayIndex, null);
-        (relay.Channel as IDisposable)?.Dispose();
-        relay.Channel = null;
+        Retire(relay.Link!, now);
         relay.Quick = false;
         relay.UdpProven = true;
-        foreach (var state in _peers.Values)
+        foreach (var state in PeersOf(relayIndex))
         {
-            if (state.RelayIndex == relayIndex)
-            {
-                state.Bound = false; // the UDP BindOk reports the path again (relay, not relay over TCP)
-                state.FirstBindAt = null;
-                state.LastBind = DateTimeOffset.MinValue;
-            }
+            state.Bound = false; // the UDP BindOk reports the path again (relay, not relay over TCP)
+            state.Reclaim = true; // the relay's binding sits on the WebSocket until a UDP Bind moves it
+            state.FirstBindAt = null;
+            state.LastBind = DateTimeOffset.MinValue;
         }
     }
 
-    private void Rebind(int relayIndex)
+    private static void Retire(RelayWebSocketLink link, DateTimeOffset now)
+    {
+        link.Role = RelayLinkRole.Retiring;
+        link.RetiringSince = now;
+    }
+
+    /// <summary>True when the retiring WebSocket of the relay can close without taking a binding with it (or has waited long enough).</summary>
+    private bool RetireDone(int relayIndex, RelayTransportState relay, DateTimeOffset now)
+    {
+        var link = relay.Link!;
+        var expired = now - link.RetiringSince >= RetireTimeout || !link.Connected;
+        foreach (var state in PeersOf(relayIndex))
+        {
+            if (state.WebSocketBindsUnanswered > 0 || state.Reclaim)
+            {
+                if (!expired)
+                {
+                    return false;
+                }
+
+                // Whatever the closed socket held, the relay's binding comes back with the next UDP Bind.
+                state.Reclaim = false;
+                state.LastBind = DateTimeOffset.MinValue;
+            }
+        }
+
+        return true;
+    }
+
+    private IRelayChannel? CloseLink(int relayIndex, RelayTransportState relay)
+    {
+        var channel = relay.Link?.Channel;
+        if (relay.Link?.Role == RelayLinkRole.Active)
+        {
+            _mux.SetRelayChannel(relayIndex, null);
+        }
+
+        relay.Link = null;
+        foreach (var state in PeersOf(relayIndex))
+        {
+            state.WebSocketBindsUnanswered = 0;
+            state.LastWebSocketBind = DateTimeOffset.MinValue;
+        }
+
+        return channel;
+    }
+
+    private void OnWebSocketConnected(int relayIndex, RelayWebSocketLink link)
     {
         lock (_lock)
         {
-            foreach (var state in _peers.Values)
+            if (!_relays.TryGetValue(relayIndex, out var relay) || relay.Link != link)
             {
-                if (state.RelayIndex == relayIndex)
+                return;
+            }
+
+            link.Connected = true;
+            foreach (var state in PeersOf(relayIndex))
+            {
+                // Binds in flight on an earlier connection are lost (and the relay dropped its bindings with it).
+                state.WebSocketBindsUnanswered = 0;
+                state.LastWebSocketBind = DateTimeOffset.MinValue;
+                if (link.Role == RelayLinkRole.Active)
                 {
                     state.LastBind = DateTimeOffset.MinValue;
                 }
@@ -243,6 +363,149 @@ public sealed class RelayClient : IDisposable
         }
 
         Tick();
+    }
+
+    private void OnWebSocketFrame(int relayIndex, RelayWebSocketLink link, ReadOnlyMemory<byte> frame)
+    {
+        if (!RelayFrame.TryParse(frame.Span, out var parsed))
+        {
+            return;
+        }
+
+        if (parsed.Type != RelayFrameType.Recv)
+        {
+            OnControl(relayIndex, parsed, link);
+            return;
+        }
+
+        bool active;
+        lock (_lock)
+        {
+            active = link.Role == RelayLinkRole.Active && _relays.TryGetValue(relayIndex, out var relay) && relay.Link == link;
+        }
+
+        if (active)
+        {
+            _mux.Inject(relayIndex, frame.Span); // the device's receive loop takes it like a UDP frame
+        }
+    }
+
+    private void OnUdpControl(int relayIndex, ReadOnlySpan<byte> datagram)
+    {
+        if (RelayFrame.TryParse(datagram, out var frame))
+        {
+            OnControl(relayIndex, frame, null);
+        }
+    }
+
+    /// <summary>A BindOk or Refused from relay <paramref name="relayIndex"/>, over UDP (<paramref name="via"/> null) or over one of its WebSockets.</summary>
+    private void OnControl(int relayIndex, RelayFrame frame, RelayWebSocketLink? via)
+    {
+        NodeKey? peer;
+        var now = _time.GetUtcNow();
+        NetEndpoint? bound = null;
+        var overWebSocket = false;
+        var tick = false;
+        IRelayChannel? closing = null;
+        lock (_lock)
+        {
+            if (!_byKey.TryGetValue(Key32.From(frame.Key), out peer) || !_peers.TryGetValue(peer, out var state) || state.RelayIndex != relayIndex
+                || !_relays.TryGetValue(relayIndex, out var relay) || (via is not null && relay.Link != via))
+            {
+                return;
+            }
+
+            if (via is not null && state.WebSocketBindsUnanswered > 0)
+            {
+                state.WebSocketBindsUnanswered--;
+            }
+
+            var role = relay.Link?.Role;
+            if (frame.Type == RelayFrameType.BindOk && via is null)
+            {
+                if (role == RelayLinkRole.Active)
+                {
+                    if (relay.Quick)
+                    {
+                        BackToUdp(relayIndex, relay, now, $"BindOk for {peer} over UDP after the quick switch (UDP works after all)");
+                        tick = true;
+                    }
+
+                    // Else the switch came after BindTimeout or a "UDP blocked" verdict: a late UDP answer changes nothing.
+                }
+                else
+                {
+                    relay.UdpProven = true;
+                    state.Reclaim = false;
+                    if (role == RelayLinkRole.Racing)
+                    {
+                        Retire(relay.Link!, now); // UDP won the race for this relay, for good
+                    }
+
+                    if (!state.Bound)
+                    {
+                        state.Bound = true;
+                        bound = _mux.VirtualFor(relayIndex, peer);
+                        _log($"{now:HH:mm:ss.fff} relay UDP binding for {peer} ok ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms)");
+                    }
+
+                    if (relay.Link is { Role: RelayLinkRole.Retiring } && RetireDone(relayIndex, relay, now))
+                    {
+                        closing = CloseLink(relayIndex, relay);
+                    }
+                }
+            }
+            else if (frame.Type == RelayFrameType.BindOk)
+            {
+                switch (role)
+                {
+                    case RelayLinkRole.Racing:
+                        SwitchToWebSocket(relayIndex, relay, now, quick: true,
+                            $"BindOk for {peer} over the WebSocket first ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms after the first Bind, none over UDP)");
+                        state.LastBind = now; // this Bind just succeeded over the WebSocket
+                        goto case RelayLinkRole.Active;
+                    case RelayLinkRole.Active:
+                        if (!state.Bound)
+                        {
+                            state.Bound = true;
+                            overWebSocket = true;
+                            bound = _mux.VirtualFor(relayIndex, peer);
+                            _log($"{now:HH:mm:ss.fff} relay WebSocket binding for {peer} ok ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms)");
+                        }
+
+                        break;
+                    case RelayLinkRole.Retiring:
+                        // This Bind reached the relay after the UDP one: the binding sits on the WebSocket now; a UDP Bind takes it back.
+                        state.Reclaim = true;
+                        state.LastBind = DateTimeOffset.MinValue;
+                        tick = true;
+                        _log($"{now:HH:mm:ss.fff} relay {relay.Udp}: the retiring WebSocket's Bind for {peer} came last; re-binding over UDP");
+                        break;
+                }
+            }
+            else if (frame.Type == RelayFrameType.Refused && frame.Reason != RelayRefusal.NoBinding
+                && (via is null ? role != RelayLinkRole.Active : role != RelayLinkRole.Retiring))
+            {
+                _log($"{now:HH:mm:ss.fff} relay refused the binding for {peer}: {frame.Reason}");
+                state.Bound = false;
+                if (frame.Reason is RelayRefusal.Expired or RelayRefusal.BadSignature or RelayRefusal.WrongRelay)
+                {
+                    state.Grant = null;
+                    state.NextFetch = now;
+                }
+            }
+        }
+
+        (closing as IDisposable)?.Dispose();
+        if (bound is not null)
+        {
+            _paths.SetRelay(peer!, bound, overWebSocket);
+        }
+
+        if (tick)
+        {
+            Tick();
+        }
     }
 
     private async Task FetchAsync(NodeKey peer)
@@ -281,102 +544,12 @@ public sealed class RelayClient : IDisposable
             state.RelayIndex = _mux.AddRelay(grant.Udp);
             if (!_relays.ContainsKey(state.RelayIndex))
             {
-                _relays[state.RelayIndex] = new RelayState(grant.Udp, grant.WebSocket);
+                _relays[state.RelayIndex] = new RelayTransportState(grant.Udp, grant.WebSocket);
             }
 
             state.LastBind = DateTimeOffset.MinValue;
         }
 
         Tick();
-    }
-
-    private void OnRelayControl(int relayIndex, ReadOnlySpan<byte> datagram)
-    {
-        if (!RelayFrame.TryParse(datagram, out var frame))
-        {
-            return;
-        }
-
-        NodeKey? peer;
-        var now = _time.GetUtcNow();
-        NetEndpoint? bound = null;
-        var overWebSocket = false;
-        lock (_lock)
-        {
-            if (!_byKey.TryGetValue(Key32.From(frame.Key), out peer) || !_peers.TryGetValue(peer, out var state) || state.RelayIndex != relayIndex)
-            {
-                return;
-            }
-
-            if (frame.Type == RelayFrameType.BindOk)
-            {
-                if (!state.Bound)
-                {
-                    state.Bound = true;
-                    overWebSocket = _relays.TryGetValue(relayIndex, out var relay) && relay.Channel is not null;
-                    if (relay is not null && !overWebSocket)
-                    {
-                        relay.UdpProven = true;
-                        (relay.Pending as IDisposable)?.Dispose();
-                        relay.Pending = null;
-                    }
-
-                    bound = _mux.VirtualFor(relayIndex, peer);
-                    _log($"{now:HH:mm:ss.fff} relay {(overWebSocket ? "WebSocket" : "UDP")} binding for {peer} ok ({(now - state.FirstBindAt)?.TotalMilliseconds:0} ms)");
-                }
-            }
-            else if (frame.Type == RelayFrameType.Refused && frame.Reason != RelayRefusal.NoBinding)
-            {
-                _log($"{now:HH:mm:ss.fff} relay refused the binding for {peer}: {frame.Reason}");
-                state.Bound = false;
-                if (frame.Reason is RelayRefusal.Expired or RelayRefusal.BadSignature or RelayRefusal.WrongRelay)
-                {
-                    state.Grant = null;
-                    state.NextFetch = now;
-                }
-            }
-        }
-
-        if (bound is not null)
-        {
-            _paths.SetRelay(peer!, bound, overWebSocket);
-        }
-    }
-
-    private sealed class PeerState
-    {
-        public RelayGrant? Grant { get; set; }
-
-        public int RelayIndex { get; set; } = -1;
-
-        public bool Fetching { get; set; }
-
-        public DateTimeOffset NextFetch { get; set; } = DateTimeOffset.MinValue;
-
-        public TimeSpan FetchBackoff { get; set; }
-
-        public DateTimeOffset LastBind { get; set; } = DateTimeOffset.MinValue;
-
-        public DateTimeOffset? FirstBindAt { get; set; }
-
-        public bool Bound { get; set; }
-    }
-
-    private sealed class RelayState(NetEndpoint udp, Uri? webSocket)
-    {
-        public NetEndpoint Udp { get; } = udp;
-
-        public Uri? WebSocket { get; } = webSocket;
-
-        public IRelayChannel? Channel { get; set; }
-
-        /// <summary>A WebSocket connected in advance while UDP is unproven; becomes <see cref="Channel"/> on a switch, closed once UDP answers.</summary>
-        public IRelayChannel? Pending { get; set; }
-
-        /// <summary>The switch to <see cref="Channel"/> came from <see cref="QuickBindTimeout"/> (UDP unproven), so a later "UDP works" verdict undoes it.</summary>
-        public bool Quick { get; set; }
-
-        /// <summary>A BindOk came back over UDP: this relay is reachable over UDP from here.</summary>
-        public bool UdpProven { get; set; }
     }
 }

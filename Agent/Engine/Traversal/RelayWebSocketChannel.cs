@@ -7,7 +7,7 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// The TCP fallback to a relay: a <see cref="ClientWebSocket"/> to its <c>/relay</c> URL carrying one
 /// relay frame per binary message. Outbound frames are queued (bounded, drop when full, as UDP);
 /// inbound frames are handed to <c>onFrame</c>. Reconnects with back-off after a failure and calls
-/// <c>onConnected</c> each time (the relay client re-binds then). Thread-safe. Dispose to stop.
+/// <c>onConnected</c> each time (the relay client re-binds then). Thread-safe. Dispose to stop (does not block).
 /// </summary>
 public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
 {
@@ -21,7 +21,6 @@ public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
     private readonly TimeProvider _time;
     private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private long _dropped;
 
     public RelayWebSocketChannel(Uri url, Action<ReadOnlyMemory<byte>> onFrame, Action onConnected, TimeProvider time, Action<string>? log = null)
@@ -31,7 +30,7 @@ public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
         _onConnected = onConnected;
         _time = time;
         _log = log ?? (_ => { });
-        _loop = Task.Run(RunAsync);
+        _ = Task.Run(RunAsync);
     }
 
     /// <summary>True while the WebSocket is open.</summary>
@@ -47,20 +46,14 @@ public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the channel without waiting: the connection is aborted and the loop ends on its own. Never blocks,
+    /// so the relay client may close a channel from any thread, this channel's own callbacks included.
+    /// </summary>
     public void Dispose()
     {
         _stop.Cancel();
         _queue.Writer.TryComplete();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(2));
-        }
-        catch (AggregateException)
-        {
-            // Stopping.
-        }
-
-        _stop.Dispose();
     }
 
     private async Task RunAsync()

@@ -81,7 +81,7 @@ public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
             }
             catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or System.Net.Http.HttpRequestException)
             {
-                _log($"relay WebSocket {_url}: {e.Message}; retrying in {backoff.TotalSeconds:0.##} s");
+                _log($"relay WebSocket {_url}: {Describe(e)}; retrying in {backoff.TotalSeconds:0.##} s");
             }
             finally
             {
@@ -99,6 +99,13 @@ public sealed class RelayWebSocketChannel : IRelayChannel, IDisposable
 
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(8).Ticks));
         }
+    }
+
+    /// <summary>The error and its root cause when that says more (e.g. "Unable to connect…: The remote certificate is invalid… UntrustedRoot").</summary>
+    private static string Describe(Exception e)
+    {
+        var root = e.GetBaseException();
+        return ReferenceEquals(root, e) || e.Message.Contains(root.Message, StringComparison.Ordinal) ? e.Message : $"{e.Message}: {root.Message}";
     }
 
     private async Task SendLoopAsync(ClientWebSocket socket, CancellationToken ct)

@@ -37,9 +37,14 @@ internal sealed class DaemonProcess : IDisposable
     public int? ExitCodeAfterStop { get; private set; }
 
     /// <summary>Starts the daemon and waits for a line containing <paramref name="marker"/> (default: logged in).</summary>
-    public static DaemonProcess Start(NetworkNamespace ns, string stateDir, string marker = LoggedIn)
+    public static DaemonProcess Start(NetworkNamespace ns, string stateDir, string marker = LoggedIn, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in (string[])["netns", "exec", ns.Name, HamachiCli.Dotnet, HamachiCli.Dll, "daemon", "--state-dir", stateDir])
         {
             start.ArgumentList.Add(arg);

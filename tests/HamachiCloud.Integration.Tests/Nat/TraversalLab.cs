@@ -46,13 +46,14 @@ internal sealed class TraversalLab : IAsyncDisposable
     /// <summary>When the second daemon had logged in.</summary>
     public Stopwatch SinceBothOnline { get; } = new();
 
-    public static async Task<TraversalLab> StartAsync(NatLab lab, NatHost first, NatHost second)
+    /// <param name="tls">When given, the relay serves its WebSocket as wss:// with this certificate, and the agents trust <see cref="RelayTls.AgentTrust"/> (SSL_CERT_FILE).</param>
+    public static async Task<TraversalLab> StartAsync(NatLab lab, NatHost first, NatHost second, RelayTls? tls = null)
     {
         var api = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
         var self = new TraversalLab(lab, api);
         try
         {
-            await self.StartAsync(first, second);
+            await self.StartAsync(first, second, tls);
             return self;
         }
         catch
@@ -84,7 +85,7 @@ internal sealed class TraversalLab : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(NatHost first, NatHost second)
+    private async Task StartAsync(NatHost first, NatHost second, RelayTls? tls)
     {
         var apiPort = ControlPlaneMeshTests.FreeLoopbackPort();
         Api.UseKestrel(apiPort);
@@ -94,11 +95,14 @@ internal sealed class TraversalLab : IAsyncDisposable
         var apiUrl = $"http://{server.Primary}:{ApiPort}";
 
         var relayDll = Path.Combine(AppContext.BaseDirectory, "HamachiCloud.Relay.dll");
-        Relay = LabProcess.Start(server.Namespace, HamachiCli.Dotnet, relayDll, "--urls", $"http://{server.Primary}:{RelayHttpPort}", "--contentRoot", AppContext.BaseDirectory,
+        string[] web = tls is null
+            ? ["--urls", $"http://{server.Primary}:{RelayHttpPort}", "--Relay:WebSocketUrl", $"ws://{server.Primary}:{RelayHttpPort}/relay"]
+            : ["--urls", $"https://{server.Primary}:{RelayHttpPort}", "--Relay:WebSocketUrl", $"wss://{server.Primary}:{RelayHttpPort}/relay",
+                "--Kestrel:Certificates:Default:Path", tls.CertificatePem, "--Kestrel:Certificates:Default:KeyPath", tls.KeyPem];
+        Relay = LabProcess.Start(server.Namespace, [HamachiCli.Dotnet, relayDll, .. web, "--contentRoot", AppContext.BaseDirectory,
             "--Relay:Id", Guid.NewGuid().ToString(), "--Relay:ListenAddress", server.Primary.ToString(), "--Relay:Port", "3478",
             "--Relay:AlternateAddress", server.Secondary.ToString(), "--Relay:AlternatePort", "3479", "--Relay:ApiUrl", apiUrl,
-            "--Relay:RegistrationSecret", ApiFactory.RelaySecret, "--Relay:HeartbeatSeconds", "2",
-            "--Relay:WebSocketUrl", $"ws://{server.Primary}:{RelayHttpPort}/relay");
+            "--Relay:RegistrationSecret", ApiFactory.RelaySecret, "--Relay:HeartbeatSeconds", "2"]);
         _cleanup.Add(Relay);
         var registered = Stopwatch.StartNew();
         while (!await RelayKnownAsync())
@@ -121,7 +125,8 @@ internal sealed class TraversalLab : IAsyncDisposable
             _stateDirs.Add(state);
             hosts[i].Namespace.Run(HamachiCli.Dotnet, HamachiCli.Dll, "login", "--server", apiUrl, "--setup-key", key.Key, "--name", $"agent{i + 1}", "--state-dir", state);
             var enrolment = new StateDirectory(state).LoadEnrolment()!;
-            Agents.Add(new Agent($"agent{i + 1}", hosts[i], state, enrolment.VirtualIPv4, DaemonProcess.Start(hosts[i].Namespace, state)));
+            var environment = tls is null ? null : new Dictionary<string, string> { ["SSL_CERT_FILE"] = tls.AgentTrust };
+            Agents.Add(new Agent($"agent{i + 1}", hosts[i], state, enrolment.VirtualIPv4, DaemonProcess.Start(hosts[i].Namespace, state, environment: environment)));
         }
 
         SinceBothOnline.Start();
@@ -132,6 +137,9 @@ internal sealed class TraversalLab : IAsyncDisposable
         using var scope = Api.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<HamachiDbContext>().Relays.AnyAsync();
     }
+
+    /// <summary>The relay's certificate and key (PEM files) and the CA bundle the agents trust (SSL_CERT_FILE, which .NET on Linux reads).</summary>
+    internal sealed record RelayTls(string CertificatePem, string KeyPem, string AgentTrust);
 
     /// <summary>One agent: its lab host, state directory, overlay address and daemon.</summary>
     internal sealed record Agent(string Name, NatHost Host, string State, string IPv4, DaemonProcess Daemon)

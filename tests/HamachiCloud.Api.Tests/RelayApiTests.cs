@@ -148,6 +148,33 @@ public sealed class RelayBandwidthOverrideTests
     }
 }
 
+/// <summary>A relay that stops heartbeating leaves the connected agents' maps once <c>Relays:LiveSeconds</c> passes (RelayWithdrawal).</summary>
+public sealed class RelayWithdrawalTests
+{
+    [Fact]
+    public async Task A_relay_that_stops_heartbeating_is_withdrawn_from_connected_agents_maps()
+    {
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Relays:LiveSeconds"] = "5" });
+        var relayId = Guid.NewGuid();
+        using (var ok = await RelayApiTests.PostAsync(f.CreateClient(), RelayApiTests.Heartbeat(relayId)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        var sinceHeartbeat = System.Diagnostics.Stopwatch.StartNew();
+        var owner = await TestUser.CreateAsync(f);
+        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("withdrawn"));
+        await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
+        Assert.True((await a.ConnectAndLoginAsync(f)).Ok);
+        await a.WaitUntilAsync(x => x.Map?.Relays is { Count: 1 }, "the live relay in a's map");
+
+        // No more heartbeats: 5 s after the last one the relay is not live, and within one check (1 s here) a's map drops it.
+        await a.WaitUntilAsync(x => x.Map?.Relays is { Count: 0 }, "the silent relay withdrawn from a's map", TimeSpan.FromSeconds(20));
+        Console.WriteLine($"relay withdrawn from the map {sinceHeartbeat.Elapsed.TotalSeconds:0.0} s after its last heartbeat (Relays:LiveSeconds 5)");
+        Assert.True(sinceHeartbeat.Elapsed >= TimeSpan.FromSeconds(4.5), "withdrawn before it stopped being live");
+    }
+}
+
 public sealed class SqliteRelayApiTests(SqliteWorld world) : RelayApiTests(world), IClassFixture<SqliteWorld>;
 
 public sealed class PostgresRelayApiTests(PostgresWorld world) : RelayApiTests(world), IClassFixture<PostgresWorld>;

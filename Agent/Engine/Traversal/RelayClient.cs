@@ -38,7 +38,16 @@ public sealed partial class RelayClient : IDisposable
     /// <summary>How long a retiring WebSocket waits for its unanswered Binds and the UDP re-binds before it is closed anyway.</summary>
     public static readonly TimeSpan RetireTimeout = TimeSpan.FromSeconds(2);
 
-    public static readonly TimeSpan RebindInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan RebindInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A bound peer whose keepalive Binds got no BindOk for this long (two keepalives and some) lost its relay: the
+    /// path through it is withdrawn and tokens are fetched again, preferring relays that have not failed lately.
+    /// </summary>
+    public static readonly TimeSpan RelayDeadAfter = TimeSpan.FromSeconds(12);
+
+    /// <summary>How long a relay that stopped answering goes to the back of the choice.</summary>
+    public static readonly TimeSpan FailedRelayMemory = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan UdpUnboundRebind = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan WebSocketUnboundRebind = TimeSpan.FromMilliseconds(500);
@@ -55,6 +64,7 @@ public sealed partial class RelayClient : IDisposable
     private readonly Dictionary<NodeKey, RelayPeerState> _peers = [];
     private readonly Dictionary<Key32, NodeKey> _byKey = [];
     private readonly Dictionary<int, RelayTransportState> _relays = [];
+    private readonly Dictionary<NetEndpoint, DateTimeOffset> _failedRelays = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timer;
 
@@ -139,6 +149,7 @@ public sealed partial class RelayClient : IDisposable
         var udpBinds = new List<(byte[] Frame, NetEndpoint To)>();
         var webSocketBinds = new List<(byte[] Frame, IRelayChannel Channel)>();
         var closing = new List<IRelayChannel?>();
+        var lost = new List<NodeKey>();
         lock (_lock)
         {
             var udpWorks = UdpWorks?.Invoke() == true;
@@ -162,6 +173,18 @@ public sealed partial class RelayClient : IDisposable
 
             foreach (var (peer, state) in _peers)
             {
+                if (state.Bound && state.Grant is not null && now - state.LastBindOk > RelayDeadAfter && _relays.TryGetValue(state.RelayIndex, out var dead))
+                {
+                    _log($"{now:HH:mm:ss.fff} relay {dead.Udp}: no BindOk for {peer} for {(now - state.LastBindOk).TotalSeconds:0} s; dropping it and fetching tokens again");
+                    _failedRelays[dead.Udp] = now;
+                    state.Bound = false;
+                    state.Grant = null;
+                    state.Reclaim = false;
+                    state.FirstBindAt = null;
+                    state.NextFetch = now;
+                    lost.Add(peer);
+                }
+
                 if (!state.Fetching && now >= state.NextFetch && (state.Grant is null || state.Grant.ExpiresAt - now < RefreshBefore))
                 {
                     state.Fetching = true;
@@ -231,6 +254,11 @@ public sealed partial class RelayClient : IDisposable
         }
 
         Close(closing);
+        foreach (var peer in lost)
+        {
+            _paths.SetRelay(peer, null);
+        }
+
         foreach (var peer in fetches)
         {
             _ = FetchAsync(peer);
@@ -301,6 +329,7 @@ public sealed partial class RelayClient : IDisposable
                 {
                     relay.UdpProven = true;
                     state.Reclaim = false;
+                    state.LastBindOk = now;
                     if (role == RelayLinkRole.Racing)
                     {
                         Retire(relay.Link!, now); // UDP won the race for this relay, for good
@@ -329,6 +358,7 @@ public sealed partial class RelayClient : IDisposable
                         state.LastBind = now; // this Bind just succeeded over the WebSocket
                         goto case RelayLinkRole.Active;
                     case RelayLinkRole.Active:
+                        state.LastBindOk = now;
                         if (!state.Bound)
                         {
                             state.Bound = true;
@@ -394,7 +424,13 @@ public sealed partial class RelayClient : IDisposable
             }
 
             state.Fetching = false;
-            var grant = grants?.FirstOrDefault(g => g.ExpiresAt > now);
+            // Relays in the Api's order (both ends of a pair choose alike), those that stopped answering lately last.
+            foreach (var (udp, at) in _failedRelays.Where(f => now - f.Value > FailedRelayMemory).ToList())
+            {
+                _failedRelays.Remove(udp);
+            }
+
+            var grant = grants?.Where(g => g.ExpiresAt > now).OrderBy(g => _failedRelays.ContainsKey(g.Udp)).FirstOrDefault();
             if (grant is null)
             {
                 state.FetchBackoff = state.FetchBackoff == TimeSpan.Zero ? TimeSpan.FromSeconds(2) : TimeSpan.FromTicks(Math.Min(state.FetchBackoff.Ticks * 2, FetchRetryMax.Ticks));

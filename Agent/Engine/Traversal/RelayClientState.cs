@@ -36,6 +36,9 @@ internal sealed class RelayPeerState
 
     public bool Bound { get; set; }
 
+    /// <summary>The last BindOk for this peer (first binding and keepalives); too old while bound means the relay is gone.</summary>
+    public DateTimeOffset LastBindOk { get; set; }
+
     /// <summary>The last Bind sent over the racing WebSocket.</summary>
     public DateTimeOffset LastWebSocketBind { get; set; } = DateTimeOffset.MinValue;
 

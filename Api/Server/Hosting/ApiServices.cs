@@ -113,6 +113,7 @@ internal static class ApiServices
         services.AddSingleton<LiveSessions>();
         services.AddSingleton<ApiNodeIdentity>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<Relays.RelayWithdrawal>();
         services.AddHostedService<SessionEnforcer>();
         services.AddHostedService(sp => sp.GetRequiredService<MapUpdateBatcher>());
         services.AddScoped<MapPublisher>();

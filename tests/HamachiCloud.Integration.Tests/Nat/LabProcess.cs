@@ -23,6 +23,8 @@ internal sealed class LabProcess : IDisposable
         }
     }
 
+    private int _disposed;
+
     public static LabProcess Start(NetworkNamespace ns, params string[] command) => Start(ns, new Dictionary<string, string>(), null, command);
 
     /// <summary>Starts with extra environment variables and waits (30 s) for a line containing <paramref name="ready"/> when given.</summary>
@@ -64,8 +66,14 @@ internal sealed class LabProcess : IDisposable
         return lab;
     }
 
+    /// <summary>Kills the process tree (idempotent: a test may stop a process before the lab's cleanup does).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

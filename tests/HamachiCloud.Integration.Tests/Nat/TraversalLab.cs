@@ -41,19 +41,26 @@ internal sealed class TraversalLab : IAsyncDisposable
 
     public LabProcess? Relay { get; private set; }
 
+    /// <summary>The second relay, when asked for (on the server's secondary address).</summary>
+    public LabProcess? SecondRelay { get; private set; }
+
+    public static readonly Guid FirstRelayId = Guid.Parse("00000000-0000-4000-8000-000000000001");
+    public static readonly Guid SecondRelayId = Guid.Parse("00000000-0000-4000-8000-000000000002");
+
     public List<Agent> Agents { get; } = [];
 
     /// <summary>When the second daemon had logged in.</summary>
     public Stopwatch SinceBothOnline { get; } = new();
 
     /// <param name="tls">When given, the relay serves its WebSocket as wss:// with this certificate, and the agents trust <see cref="RelayTls.AgentTrust"/> (SSL_CERT_FILE).</param>
-    public static async Task<TraversalLab> StartAsync(NatLab lab, NatHost first, NatHost second, RelayTls? tls = null)
+    /// <param name="secondRelay">Also start <see cref="SecondRelay"/> (UDP 198.51.100.10:3490, STUN also :3491, WebSocket :8444); relay ids make the first one the Api's first choice.</param>
+    public static async Task<TraversalLab> StartAsync(NatLab lab, NatHost first, NatHost second, RelayTls? tls = null, bool secondRelay = false)
     {
         var api = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
         var self = new TraversalLab(lab, api);
         try
         {
-            await self.StartAsync(first, second, tls);
+            await self.StartAsync(first, second, tls, secondRelay);
             return self;
         }
         catch
@@ -64,7 +71,7 @@ internal sealed class TraversalLab : IAsyncDisposable
     }
 
     public string Logs() =>
-        string.Join("\n----\n", Agents.Select(a => $"[{a.Name} {a.Host.Address}]\n{a.Daemon.Output}")) + $"\n----\n[relay]\n{Relay?.Output}";
+        string.Join("\n----\n", Agents.Select(a => $"[{a.Name} {a.Host.Address}]\n{a.Daemon.Output}")) + $"\n----\n[relay]\n{Relay?.Output}" + (SecondRelay is null ? "" : $"\n----\n[relay 2]\n{SecondRelay.Output}");
 
     public async ValueTask DisposeAsync()
     {
@@ -85,7 +92,7 @@ internal sealed class TraversalLab : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(NatHost first, NatHost second, RelayTls? tls)
+    private async Task StartAsync(NatHost first, NatHost second, RelayTls? tls, bool secondRelay)
     {
         var apiPort = ControlPlaneMeshTests.FreeLoopbackPort();
         Api.UseKestrel(apiPort);
@@ -100,16 +107,25 @@ internal sealed class TraversalLab : IAsyncDisposable
             : ["--urls", $"https://{server.Primary}:{RelayHttpPort}", "--Relay:WebSocketUrl", $"wss://{server.Primary}:{RelayHttpPort}/relay",
                 "--Kestrel:Certificates:Default:Path", tls.CertificatePem, "--Kestrel:Certificates:Default:KeyPath", tls.KeyPem];
         Relay = LabProcess.Start(server.Namespace, [HamachiCli.Dotnet, relayDll, .. web, "--contentRoot", AppContext.BaseDirectory,
-            "--Relay:Id", Guid.NewGuid().ToString(), "--Relay:ListenAddress", server.Primary.ToString(), "--Relay:Port", "3478",
+            "--Relay:Id", FirstRelayId.ToString(), "--Relay:ListenAddress", server.Primary.ToString(), "--Relay:Port", "3478",
             "--Relay:AlternateAddress", server.Secondary.ToString(), "--Relay:AlternatePort", "3479", "--Relay:ApiUrl", apiUrl,
             "--Relay:RegistrationSecret", ApiFactory.RelaySecret, "--Relay:HeartbeatSeconds", "2"]);
         _cleanup.Add(Relay);
+        if (secondRelay)
+        {
+            SecondRelay = LabProcess.Start(server.Namespace, [HamachiCli.Dotnet, relayDll, "--urls", $"http://{server.Secondary}:{RelayHttpPort + 1}",
+                "--Relay:WebSocketUrl", $"ws://{server.Secondary}:{RelayHttpPort + 1}/relay", "--contentRoot", AppContext.BaseDirectory,
+                "--Relay:Id", SecondRelayId.ToString(), "--Relay:Name", "relay-2", "--Relay:ListenAddress", server.Secondary.ToString(), "--Relay:Port", "3490",
+                "--Relay:AlternatePort", "3491", "--Relay:ApiUrl", apiUrl, "--Relay:RegistrationSecret", ApiFactory.RelaySecret, "--Relay:HeartbeatSeconds", "2"]);
+            _cleanup.Add(SecondRelay);
+        }
+
         var registered = Stopwatch.StartNew();
-        while (!await RelayKnownAsync())
+        while (await RelaysKnownAsync() < (secondRelay ? 2 : 1))
         {
             if (registered.Elapsed > TimeSpan.FromSeconds(60))
             {
-                throw new TimeoutException($"the relay did not register with the Api within 60 s:\n{Relay.Output}");
+                throw new TimeoutException($"the relay did not register with the Api within 60 s:\n{Relay.Output}\n{SecondRelay?.Output}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
@@ -132,10 +148,10 @@ internal sealed class TraversalLab : IAsyncDisposable
         SinceBothOnline.Start();
     }
 
-    private async Task<bool> RelayKnownAsync()
+    private async Task<int> RelaysKnownAsync()
     {
         using var scope = Api.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<HamachiDbContext>().Relays.AnyAsync();
+        return await scope.ServiceProvider.GetRequiredService<HamachiDbContext>().Relays.CountAsync();
     }
 
     /// <summary>The relay's certificate and key (PEM files) and the CA bundle the agents trust (SSL_CERT_FILE, which .NET on Linux reads).</summary>

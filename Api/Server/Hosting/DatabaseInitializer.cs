@@ -129,11 +129,9 @@ internal static class DatabaseInitializer
             ==> {title}
                 email:    {user.Email}
                 password: {password}
-                This one-time password is shown once. Sign in at /account/login before
-                {user.OneTimePasswordExpiresAt:yyyy-MM-dd HH:mm} UTC; you are then asked to choose your own
-                password before anything else. Expired or lost: run the Api with `{ResetCommand}`
-                (e.g. `./run.sh {ResetCommand}`) for a new one.
-
+                This one-time password is shown once and expires {user.OneTimePasswordExpiresAt:yyyy-MM-dd HH:mm} UTC.
+                Sign in at /account/login, then choose your own password (required before anything else).
+                Expired or lost: `./run.sh {ResetCommand}`, or run the Api with the argument `{ResetCommand}`.
 
             """);
 

@@ -5,12 +5,16 @@
 #   ./run.sh                          # build (Release) and run until Ctrl-C
 #   HAMACHI_API_PORT=5300 ./run.sh    # another port for the Api (default 5180)
 #   HAMACHI_RELAY=off ./run.sh        # the Api only, no relay
+#   ./run.sh reset-admin-password     # new one-time password for admin@hamachi.local, then exit
 #
 # Phases: build each component quietly -> start each one in the background (its output goes to
 # the terminal and to data/logs/<name>.log) -> wait until it is healthy -> print the URLs ->
 # stay in the foreground until Ctrl-C (or until a component exits), then stop every child.
 #
 # On a new database the Api prints the first admin's one-time password; it reaches this terminal.
+# It signs in once, to a page where the admin chooses their own password, and expires after 24 h
+# (Bootstrap:OneTimePasswordHours); `./run.sh reset-admin-password` prints a new one (also for a
+# lost admin password). The Api may keep running meanwhile.
 #
 # Components: the Api, then the Relay (UDP relay + STUN on loopback, WebSocket fallback, registered
 # with the Api by heartbeat). The Portal joins later: add a build_<name> and a start_<name> function
@@ -259,11 +263,24 @@ print_relay_urls() {
     echo "  relay WebSocket ws://127.0.0.1:$RELAY_HTTP_PORT/relay   counters $RELAY_URL/counters"
 }
 
+# A new one-time password for the admin (Bootstrap:AdminEmail) on ./data, printed here only (not
+# logged to data/logs); the same configuration as the running Api.
+reset_admin_password() {
+    build_api
+    dotnet "$API_OUT/HamachiCloud.Api.dll" reset-admin-password --contentRoot "$REPO_ROOT/$API_OUT" ||
+        die "resetting the admin password failed (see above)"
+}
+
 # --- main ---------------------------------------------------------------------------------------
 main() {
     require dotnet "install the .NET SDK from global.json"
     require curl "apt-get install curl"
     mkdir -p "$LOG_DIR"
+    case ${1:-} in
+        "") ;;
+        reset-admin-password) reset_admin_password; exit 0 ;;
+        *) die "unknown argument '$1' (usage: ./run.sh [reset-admin-password])" ;;
+    esac
 
     mkdir -p "$REPO_ROOT/data"
     build_api

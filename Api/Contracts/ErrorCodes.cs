@@ -33,4 +33,5 @@ public static class ErrorCodes
     public const string NotGatewayNetwork = "not_gateway_network";
     public const string NotGateway = "not_gateway";
     public const string RouteOverlap = "route_overlap";
+    public const string PasswordChangeRequired = "password_change_required";
 }

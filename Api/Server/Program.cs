@@ -2,11 +2,20 @@ using HamachiCloud.Api.Hosting;
 
 // Composition root of the Api: configuration, services, pipeline, then the one-time
 // initialisation (migrations, OAuth clients, first admin) before serving.
-var builder = WebApplication.CreateBuilder(args);
+// `HamachiCloud.Api reset-admin-password [--Bootstrap:AdminEmail=...]` instead prints a new
+// one-time password for the admin and exits (same configuration as the server).
+var resetAdmin = args is [DatabaseInitializer.ResetCommand, ..];
+var builder = WebApplication.CreateBuilder(resetAdmin ? args[1..] : args);
 builder.AddHamachiApi();
 var app = builder.Build();
 app.UseHamachiApi();
 await DatabaseInitializer.InitializeAsync(app.Services);
+if (resetAdmin)
+{
+    await DatabaseInitializer.ResetAdminPasswordAsync(app.Services);
+    return;
+}
+
 await app.RunAsync();
 
 /// <summary>Entry point; public for WebApplicationFactory in the tests.</summary>

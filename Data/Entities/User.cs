@@ -7,4 +7,13 @@ public class User : IdentityUser<Guid>
 {
     public string DisplayName { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The password is a one-time password (the first admin's, printed on the console): signing in
+    /// with it only leads to the change-password page; no code, token or device approval until changed.
+    /// </summary>
+    public bool MustChangePassword { get; set; }
+
+    /// <summary>When the one-time password stops working (null: it does not expire).</summary>
+    public DateTimeOffset? OneTimePasswordExpiresAt { get; set; }
 }

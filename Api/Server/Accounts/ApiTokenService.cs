@@ -18,6 +18,10 @@ internal sealed class ApiTokenService(HamachiDbContext db, AuditLog audit, TimeP
             .Check(scopes.All(KnownScopes.Contains), "scopes", $"unknown scope; known: {string.Join(", ", KnownScopes)}")
             .Range("expiresInDays", request.ExpiresInDays, 1, 365)
             .ThrowIfInvalid();
+        if (await db.Users.AnyAsync(u => u.Id == userId && u.MustChangePassword, ct))
+        {
+            throw new ApiProblemException(403, ErrorCodes.PasswordChangeRequired, "sign in at /account/login and replace the one-time password first");
+        }
 
         var secret = SecretTokens.Generate(SecretTokens.ApiTokenPrefix);
         var now = clock.GetUtcNow();

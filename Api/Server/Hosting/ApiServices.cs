@@ -31,13 +31,14 @@ internal static class ApiServices
         var database = Bind<DatabaseOptions>(builder, DatabaseOptions.Section, new DatabaseOptions.Validator());
         var identity = Bind<IdentityServerOptions>(builder, IdentityServerOptions.Section, new IdentityServerOptions.Validator());
         Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
-        Bind<BootstrapOptions>(builder, BootstrapOptions.Section, null);
+        Bind<BootstrapOptions>(builder, BootstrapOptions.Section, new BootstrapOptions.Validator());
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
         var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
         Bind<RelaysOptions>(builder, RelaysOptions.Section, new RelaysOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new OperatorConsole(Console.Out));
         services.AddHttpContextAccessor();
         services.AddHamachiDatabase(database.Provider, database.ConnectionString);
         services.AddDataProtection()

@@ -53,11 +53,14 @@ internal static class DatabaseInitializer
         }
     }
 
+    /// <summary>The command an operator runs to get a new one-time password (docs, console text, sign-in page).</summary>
+    public const string ResetCommand = "reset-admin-password";
+
     private static async Task CreateFirstAdminAsync(IServiceProvider sp, string email, ILogger log)
     {
         var users = sp.GetRequiredService<UserManager<User>>();
         var clock = sp.GetRequiredService<TimeProvider>();
-        var password = Auth.SecretTokens.Generate("").Replace('-', 'x').Replace('_', 'y')[..20];
+        var password = NewOneTimePassword();
         var admin = new User
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),
@@ -67,6 +70,7 @@ internal static class DatabaseInitializer
             DisplayName = "Administrator",
             CreatedAt = clock.GetUtcNow(),
         };
+        MarkOneTimePassword(sp, admin);
         var created = await users.CreateAsync(admin, password);
         if (!created.Succeeded)
         {
@@ -75,15 +79,61 @@ internal static class DatabaseInitializer
 
         await users.AddToRolesAsync(admin, [Roles.Admin, Roles.Support]);
         log.LogWarning("created the first admin account {Email}; its one-time password was printed to the console", email);
-        Console.WriteLine($"""
+        PrintOneTimePassword(sp, "First admin account created (new database)", admin, password);
+    }
 
-            ==> First admin account created (new database)
-                email:    {email}
+    /// <summary>
+    /// <c>HamachiCloud.Api reset-admin-password</c>: gives the admin (<c>Bootstrap:AdminEmail</c>) a new
+    /// one-time password, lifts a lockout, ends its sign-in sessions and prints the password. For a
+    /// lost admin password or an expired one-time password; the old password stops working.
+    /// </summary>
+    public static async Task ResetAdminPasswordAsync(IServiceProvider root, CancellationToken ct = default)
+    {
+        await using var scope = root.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+        var email = sp.GetRequiredService<IOptions<BootstrapOptions>>().Value.AdminEmail;
+        var users = sp.GetRequiredService<UserManager<User>>();
+        var admin = await users.FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"Bootstrap:AdminEmail: no account {email} in this database; set Bootstrap:AdminEmail to the admin's email");
+
+        var password = NewOneTimePassword();
+        MarkOneTimePassword(sp, admin);
+        admin.LockoutEnd = null;
+        admin.AccessFailedCount = 0;
+        sp.GetRequiredService<Audit.AuditLog>().Record(null, "account.password_reset", "user", admin.Id, "one-time password issued by reset-admin-password");
+
+        // Same unit of work: password hash, new security stamp (sessions end), flags and the audit event.
+        var reset = await users.ResetPasswordAsync(admin, await users.GeneratePasswordResetTokenAsync(admin), password);
+        if (!reset.Succeeded)
+        {
+            throw new InvalidOperationException($"resetting the password of {email} failed: {string.Join("; ", reset.Errors.Select(e => e.Description))}");
+        }
+
+        log.LogWarning("reset the password of {Email}; its new one-time password was printed to the console", email);
+        PrintOneTimePassword(sp, "Admin password reset", admin, password);
+    }
+
+    private static string NewOneTimePassword() => Auth.SecretTokens.Generate("").Replace('-', 'x').Replace('_', 'y')[..20];
+
+    private static void MarkOneTimePassword(IServiceProvider sp, User user)
+    {
+        var hours = sp.GetRequiredService<IOptions<BootstrapOptions>>().Value.OneTimePasswordHours;
+        user.MustChangePassword = true;
+        user.OneTimePasswordExpiresAt = sp.GetRequiredService<TimeProvider>().GetUtcNow().AddHours(hours);
+    }
+
+    private static void PrintOneTimePassword(IServiceProvider sp, string title, User user, string password) =>
+        sp.GetRequiredService<OperatorConsole>().Write($"""
+
+            ==> {title}
+                email:    {user.Email}
                 password: {password}
-                This password is shown once. Sign in and change it.
+                This one-time password is shown once and expires {user.OneTimePasswordExpiresAt:yyyy-MM-dd HH:mm} UTC.
+                Sign in at /account/login, then choose your own password (required before anything else).
+                Expired or lost: `./run.sh {ResetCommand}`, or run the Api with the argument `{ResetCommand}`.
 
             """);
-    }
 
     private static void EnsureSqliteDirectory(string connectionString)
     {

@@ -44,6 +44,12 @@ internal static class ConnectEndpoints
             return Forbid(OpenIddictConstants.Errors.AccessDenied, "the account is not available");
         }
 
+        // A one-time password gets no code: first the change-password page, then back here.
+        if (user.MustChangePassword)
+        {
+            return LoginEndpoints.RedirectToChangePassword(ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString);
+        }
+
         return Results.SignIn(await CreatePrincipalAsync(users, user, request.GetScopes()), null, OidcScheme);
     }
 
@@ -59,7 +65,7 @@ internal static class ConnectEndpoints
         // The code / refresh token / device code was validated by OpenIddict; re-check the account.
         var result = await ctx.AuthenticateAsync(OidcScheme);
         var user = await users.FindByIdAsync(result.Principal?.GetClaim(Claims.Subject) ?? "");
-        if (user is null || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        if (user is null || user.MustChangePassword || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
         {
             return Forbid(OpenIddictConstants.Errors.InvalidGrant, "the account is no longer allowed to sign in");
         }
@@ -67,7 +73,8 @@ internal static class ConnectEndpoints
         return Results.SignIn(await CreatePrincipalAsync(users, user, result.Principal!.GetScopes()), null, OidcScheme);
     }
 
-    private static async Task<IResult> VerifyPageAsync(HttpContext ctx, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    private static async Task<IResult> VerifyPageAsync(
+        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
     {
         var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
         if (!session.Succeeded)
@@ -75,6 +82,11 @@ internal static class ConnectEndpoints
             return Results.Challenge(
                 new AuthenticationProperties { RedirectUri = ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString },
                 [OpenIddictSetup.CookieScheme]);
+        }
+
+        if ((await users.GetUserAsync(session.Principal!))?.MustChangePassword == true)
+        {
+            return LoginEndpoints.RedirectToChangePassword(ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString);
         }
 
         var code = ctx.Request.Query["user_code"].ToString();
@@ -90,6 +102,12 @@ internal static class ConnectEndpoints
         if (user is null)
         {
             return Results.Challenge(new AuthenticationProperties { RedirectUri = "/connect/verify" }, [OpenIddictSetup.CookieScheme]);
+        }
+
+        if (user.MustChangePassword)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return HtmlPages.Message("Change your password first", "You signed in with a one-time password; choose your own password at /account/change-password before approving devices.");
         }
 
         // OpenIddict has resolved the user_code of the form; a client id means it is valid and pending.

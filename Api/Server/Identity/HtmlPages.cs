@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace HamachiCloud.Api.Identity;
 
 /// <summary>
-/// The few plain pages the Api serves itself (sign-in, device-code approval) until the Portal
+/// The few plain pages the Api serves itself (sign-in, password change, device-code approval) until the Portal
 /// takes them over. Every value written into them is HTML-encoded.
 /// </summary>
 internal static class HtmlPages
@@ -19,6 +19,21 @@ internal static class HtmlPages
           <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
           {(error is null ? "" : $"<p class=\"error\">{E(error)}</p>")}
           <button type="submit">Sign in</button>
+        </form>
+        """);
+
+    public static IResult ChangePassword(AntiforgeryTokenSet token, string returnUrl, bool oneTime, string? error) => Page(
+        "Choose your password",
+        $"""
+        {(oneTime ? "<p>You signed in with a one-time password. Choose your own password before you continue.</p>" : "")}
+        <form method="post" action="/account/change-password">
+          {Hidden(token)}
+          <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
+          <label>Current password <input name="currentPassword" type="password" autocomplete="current-password" required></label>
+          <label>New password (at least 10 characters) <input name="newPassword" type="password" autocomplete="new-password" minlength="10" required></label>
+          <label>New password again <input name="confirmPassword" type="password" autocomplete="new-password" required></label>
+          {(error is null ? "" : $"<p class=\"error\">{E(error)}</p>")}
+          <button type="submit">Change password</button>
         </form>
         """);
 

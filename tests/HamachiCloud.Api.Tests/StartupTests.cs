@@ -40,6 +40,15 @@ public sealed class StartupTests
     [InlineData("Identity:AccessTokenMinutes", "0", "Identity:AccessTokenMinutes")]
     [InlineData("Database:Provider", "Oracle", "Database")]
     [InlineData("Relays:BandwidthKbps", "-1", "Relays:BandwidthKbps")]
+    [InlineData("Proxy:KnownProxies:0", "192.0.2.300", "Proxy:KnownProxies:0")]
+    [InlineData("Proxy:KnownProxies:0", "10", "Proxy:KnownProxies:0")] // IPAddress.TryParse alone reads 0.0.0.10
+    [InlineData("Proxy:KnownProxies:0", "192.0.2.0/24", "Proxy:KnownProxies:0")]
+    [InlineData("Proxy:KnownNetworks:0", "198.51.100.1/24", "Proxy:KnownNetworks:0")]
+    [InlineData("Proxy:KnownNetworks:0", "198.51.100.0/33", "Proxy:KnownNetworks:0")]
+    [InlineData("Proxy:KnownNetworks:0", "198.51.100.0", "Proxy:KnownNetworks:0")]
+    [InlineData("Proxy:ForwardLimit", "0", "Proxy:ForwardLimit")]
+    [InlineData("Proxy:ForwardProto", "maybe", "Proxy")]
+    [InlineData("ForwardedHeaders_Enabled", "true", "ForwardedHeaders_Enabled")] // the host's trust-everyone switch
     public async Task A_bad_configuration_value_stops_the_start_naming_the_key(string key, string value, string named)
     {
         await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { [key] = value });

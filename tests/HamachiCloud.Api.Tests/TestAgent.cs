@@ -67,7 +67,8 @@ public sealed class TestAgent : IAsyncDisposable
     }
 
     /// <param name="webSocket">One WebSocket (the session lives in one request) instead of long polling (a request per send).</param>
-    public async Task ConnectAsync(ApiFactory f, string? clientAddress = null, bool webSocket = false)
+    /// <param name="headers">Extra request headers on every request of the connection (e.g. X-Forwarded-For from a proxy).</param>
+    public async Task ConnectAsync(ApiFactory f, string? clientAddress = null, bool webSocket = false, IReadOnlyDictionary<string, string>? headers = null)
     {
         var server = f.Server;
         _connection = new HubConnectionBuilder()
@@ -78,6 +79,11 @@ public sealed class TestAgent : IAsyncDisposable
                 if (clientAddress is not null)
                 {
                     o.Headers[TestClientAddress.Header] = clientAddress;
+                }
+
+                foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                {
+                    o.Headers[name] = value;
                 }
 
                 if (webSocket)
@@ -91,6 +97,11 @@ public sealed class TestAgent : IAsyncDisposable
                             if (clientAddress is not null)
                             {
                                 r.Headers[TestClientAddress.Header] = clientAddress;
+                            }
+
+                            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                            {
+                                r.Headers[name] = value;
                             }
                         };
                         return await client.ConnectAsync(context.Uri, ct);

@@ -4,7 +4,9 @@ namespace HamachiCloud.Api.Bans;
 
 /// <summary>
 /// Refuses every request from a banned range (REST, identity endpoints, sign-in) with a 403
-/// problem, code <c>banned</c>. /health stays open for load balancers.
+/// problem, code <c>banned</c>. /health stays open for load balancers. The address is the
+/// client's: behind a configured proxy (<c>Proxy</c> section) the forwarded-headers middleware
+/// ahead of this one has already replaced the proxy's address.
 /// </summary>
 internal sealed class BanMiddleware(RequestDelegate next, BanList bans)
 {

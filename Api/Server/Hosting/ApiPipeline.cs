@@ -14,6 +14,7 @@ using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.SetupKeys;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace HamachiCloud.Api.Hosting;
@@ -23,6 +24,7 @@ internal static class ApiPipeline
 {
     public static void UseHamachiApi(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
         app.UseMiddleware<BanMiddleware>();
@@ -54,6 +56,28 @@ internal static class ApiPipeline
 
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
             MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());
+    }
+
+    /// <summary>
+    /// First in the pipeline, so bans, rate limits, sign-in, the audit log and the agent hub
+    /// (<c>Context.GetHttpContext()</c> is the WebSocket's upgrade request) all see the client's
+    /// address in <c>Connection.RemoteIpAddress</c>: the header is applied only when the direct
+    /// peer is a configured proxy (<see cref="ProxyOptions"/>); nothing configured = not installed.
+    /// A peer without an IP address (Unix socket) is never trusted, although ASP.NET Core would.
+    /// </summary>
+    private static void UseTrustedForwardedHeaders(this WebApplication app)
+    {
+        var proxy = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        if (!proxy.TrustsAnyProxy)
+        {
+            app.Logger.LogInformation("forwarded headers are ignored: no Proxy:KnownProxies or Proxy:KnownNetworks configured");
+            return;
+        }
+
+        var forwarded = proxy.ToForwardedHeadersOptions();
+        app.Logger.LogInformation("forwarded headers ({Headers}, limit {Limit}) are trusted from {Proxies} {Networks}",
+            forwarded.ForwardedHeaders, forwarded.ForwardLimit, string.Join(", ", proxy.KnownProxies), string.Join(", ", proxy.KnownNetworks));
+        app.UseWhen(ctx => ctx.Connection.RemoteIpAddress is not null, branch => branch.UseForwardedHeaders(forwarded));
     }
 
     /// <summary>Empty 4xx answers of the API (401 from auth, 404 from routing, 429) get a problem body and code.</summary>

@@ -36,6 +36,8 @@ internal static class ApiServices
         var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
         Bind<RelaysOptions>(builder, RelaysOptions.Section, new RelaysOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
+        Bind<ProxyOptions>(builder, ProxyOptions.Section, new ProxyOptions.Validator());
+        RefuseHostForwardedHeaders(builder.Configuration);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new OperatorConsole(Console.Out));
@@ -121,6 +123,20 @@ internal static class ApiServices
         services.AddScoped<AgentCommands>();
         services.AddScoped<RelayTokens>();
         services.AddScoped<Paths.PathReports>();
+    }
+
+    /// <summary>
+    /// ASPNETCORE_FORWARDEDHEADERS_ENABLED=true makes the web host trust X-Forwarded-For from every
+    /// peer (it clears the known proxies): anyone could claim any address and slip past bans and
+    /// rate limits. The Api's own <see cref="ProxyOptions"/> replace it, so it stops the start.
+    /// </summary>
+    private static void RefuseHostForwardedHeaders(ConfigurationManager configuration)
+    {
+        if (string.Equals(configuration["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OptionsValidationException("ForwardedHeaders_Enabled", typeof(ProxyOptions),
+                ["ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) trusts every peer's X-Forwarded-For; unset it and list the load balancers in Proxy:KnownProxies or Proxy:KnownNetworks"]);
+        }
     }
 
     private static T Bind<T>(WebApplicationBuilder builder, string section, IValidateOptions<T>? validator)

@@ -25,6 +25,12 @@ public sealed record RelayToken(Guid RelayId, NodeKey From, NodeKey To, DateTime
     public const int Size = 161;
     public const byte Version = 1;
     public const int SignedSize = 97;
+
+    /// <summary>Where the sender's node key starts (32 bytes), for lookups before verification.</summary>
+    public const int FromOffset = 17;
+
+    /// <summary>Where the receiver's node key starts (32 bytes).</summary>
+    public const int ToOffset = 49;
     private static readonly byte[] Context = Encoding.ASCII.GetBytes("hamachi relay token v1");
 
     /// <summary>Signs the token with the server identity key and writes its 161 bytes.</summary>
@@ -81,8 +87,8 @@ public sealed record RelayToken(Guid RelayId, NodeKey From, NodeKey To, DateTime
 
         token = new RelayToken(
             new Guid(bytes.Slice(1, 16), bigEndian: true),
-            NodeKey.FromBytes(bytes.Slice(17, 32)),
-            NodeKey.FromBytes(bytes.Slice(49, 32)),
+            NodeKey.FromBytes(bytes.Slice(FromOffset, 32)),
+            NodeKey.FromBytes(bytes.Slice(ToOffset, 32)),
             DateTimeOffset.FromUnixTimeSeconds(expires),
             bandwidth);
         return RelayTokenStatus.Valid;

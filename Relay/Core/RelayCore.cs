@@ -29,6 +29,7 @@ public sealed class RelayCore
     private long _forwarded;
     private long _forwardedBytes;
     private long _stunAnswered;
+    private long _bindsFromCache;
     private DateTimeOffset _nextSweep;
 
     public RelayCore(Guid relayId, int maxBindings)
@@ -141,7 +142,7 @@ public sealed class RelayCore
         lock (_lock)
         {
             var dropped = RelayCounters.Reasons.ToDictionary(RelayCounters.Name, r => _dropped[(int)r]);
-            return new RelayCounters(_byPair.Count, _bindsAccepted, _forwarded, _forwardedBytes, _stunAnswered, dropped);
+            return new RelayCounters(_byPair.Count, _bindsAccepted, _bindsFromCache, _forwarded, _forwardedBytes, _stunAnswered, dropped);
         }
     }
 
@@ -152,12 +153,25 @@ public sealed class RelayCore
             return Refuse(RelayDropReason.NoServerKey, RelayRefusal.BadSignature, default, output);
         }
 
-        switch (RelayToken.TryVerify(tokenBytes, _issuer, out var token))
+        // A keepalive repeats the exact token its binding was made with: identical bytes that verified under the
+        // same issuer key need no second Ed25519 check (agents re-bind every few seconds per peer).
+        RelayToken? token;
+        if (tokenBytes.Length == RelayToken.Size
+            && _byPair.TryGetValue((NodeKeyValue.From(tokenBytes.Slice(RelayToken.FromOffset, 32)), NodeKeyValue.From(tokenBytes.Slice(RelayToken.ToOffset, 32))), out var known)
+            && ReferenceEquals(known.VerifiedWith, _issuer) && tokenBytes.SequenceEqual(known.VerifiedToken))
         {
-            case RelayTokenStatus.Malformed:
-                return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
-            case RelayTokenStatus.BadSignature:
-                return Refuse(RelayDropReason.BadSignature, RelayRefusal.BadSignature, default, output);
+            token = known.Token;
+            _bindsFromCache++;
+        }
+        else
+        {
+            switch (RelayToken.TryVerify(tokenBytes, _issuer, out token))
+            {
+                case RelayTokenStatus.Malformed:
+                    return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
+                case RelayTokenStatus.BadSignature:
+                    return Refuse(RelayDropReason.BadSignature, RelayRefusal.BadSignature, default, output);
+            }
         }
 
         var to = token!.To.Bytes;
@@ -183,6 +197,7 @@ public sealed class RelayCore
 
             binding.ExpiresAt = token.ExpiresAt;
             binding.Bucket.SetRate(token.BandwidthBitsPerSecond);
+            binding.Verified(token, tokenBytes, _issuer);
         }
         else
         {
@@ -192,6 +207,7 @@ public sealed class RelayCore
             }
 
             binding = new Binding(pair.Item1, pair.Item2, from, token.ExpiresAt, new TokenBucket(token.BandwidthBitsPerSecond, now));
+            binding.Verified(token, tokenBytes, _issuer);
             _byPair[pair] = binding;
             _bySource.Remove((from, pair.Item2));
             _bySource[(from, pair.Item2)] = binding;
@@ -280,5 +296,23 @@ public sealed class RelayCore
         public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
 
         public TokenBucket Bucket { get; } = bucket;
+
+        /// <summary>The token this binding was last made or refreshed with, its bytes and the key that verified them.</summary>
+        public RelayToken? Token { get; private set; }
+
+        public byte[] VerifiedToken { get; private set; } = [];
+
+        public SigningPublicKey? VerifiedWith { get; private set; }
+
+        public void Verified(RelayToken token, ReadOnlySpan<byte> bytes, SigningPublicKey issuer)
+        {
+            Token = token;
+            if (!bytes.SequenceEqual(VerifiedToken))
+            {
+                VerifiedToken = bytes.ToArray();
+            }
+
+            VerifiedWith = issuer;
+        }
     }
 }

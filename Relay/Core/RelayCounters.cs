@@ -4,6 +4,7 @@ namespace HamachiCloud.Relay.Core;
 public sealed record RelayCounters(
     long Bindings,
     long BindsAccepted,
+    long BindsFromCache,
     long Forwarded,
     long ForwardedBytes,
     long StunAnswered,

@@ -53,6 +53,32 @@ public sealed class RelayCoreTests : IDisposable
     }
 
     [Fact]
+    public void A_keepalive_with_the_same_token_skips_the_signature_check_but_any_other_bytes_or_a_new_issuer_do_not()
+    {
+        var core = Core();
+        var token = new RelayToken(_relayId, _ka, _kb, T0.AddMinutes(10), 0).ToBytes(_issuer);
+        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0).Kind);
+        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(5)).Kind);
+        Assert.Equal(1, core.Snapshot().BindsFromCache);
+
+        // Same pair, one byte changed (the bandwidth's last byte): verified in full, and refused.
+        var tampered = (byte[])token.Clone();
+        tampered[RelayToken.SignedSize - 1] ^= 1;
+        Assert.Equal(RelayDropReason.BadSignature, Handle(core, A, RelayTestClients.Bind(tampered), T0.AddSeconds(6)).Reason);
+
+        // The cached token expires like any other.
+        var expiring = new RelayToken(_relayId, _ka, _kb, T0.AddSeconds(20), 0).ToBytes(_issuer);
+        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(expiring), T0.AddSeconds(7)).Kind);
+        Assert.Equal(RelayDropReason.Expired, Handle(core, A, RelayTestClients.Bind(expiring), T0.AddSeconds(20)).Reason);
+
+        // A new issuer key: the bytes that verified under the old key are checked again, and fail.
+        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(21)).Kind);
+        using var rotated = SigningKey.Generate();
+        core.SetIssuer(rotated.PublicKey);
+        Assert.Equal(RelayDropReason.BadSignature, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(22)).Reason);
+    }
+
+    [Fact]
     public void Bindings_expire_with_their_token_and_follow_a_rebinding_source()
     {
         var core = Core();

@@ -1,5 +1,5 @@
-using HamachiCloud.Protocol.Control;
 using System.Net;
+using HamachiCloud.Protocol.Control;
 
 namespace HamachiCloud.Api.ControlPlane;
 

@@ -1,6 +1,3 @@
-using HamachiCloud.Api.Relays;
-using HamachiCloud.Api.Paths;
-using Hangfire;
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Bans;
 using HamachiCloud.Api.ControlPlane;
@@ -10,8 +7,11 @@ using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.Paths;
+using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.SetupKeys;
+using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

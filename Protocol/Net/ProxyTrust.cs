@@ -74,15 +74,23 @@ public static class ProxyTrust
         return failures;
     }
 
-    /// <summary>The parsed lists of validated settings; throws naming the key when an entry was not validated.</summary>
-    public static (List<IPAddress> Proxies, List<IPNetwork> Networks) Parse(string section, IReadOnlyList<string> knownProxies, IReadOnlyList<string> knownNetworks)
+    /// <summary>
+    /// Replaces the contents of <paramref name="proxies"/> and <paramref name="networks"/> (e.g. ASP.NET Core's
+    /// ForwardedHeadersOptions lists, whose loopback defaults must go) with the validated settings; throws naming the
+    /// key when an entry was not validated.
+    /// </summary>
+    public static void Fill(string section, IReadOnlyList<string> knownProxies, IReadOnlyList<string> knownNetworks, ICollection<IPAddress> proxies, ICollection<IPNetwork> networks)
     {
-        var proxies = knownProxies
-            .Select(p => TryParseAddress(p, out var a) ? a : throw new InvalidOperationException($"{section}:KnownProxies '{p}' was not validated"))
-            .ToList();
-        var networks = knownNetworks
-            .Select(n => TryParseNetwork(n, out var r) ? r : throw new InvalidOperationException($"{section}:KnownNetworks '{n}' was not validated"))
-            .ToList();
-        return (proxies, networks);
+        proxies.Clear();
+        networks.Clear();
+        foreach (var proxy in knownProxies)
+        {
+            proxies.Add(TryParseAddress(proxy, out var address) ? address : throw new InvalidOperationException($"{section}:KnownProxies '{proxy}' was not validated"));
+        }
+
+        foreach (var network in knownNetworks)
+        {
+            networks.Add(TryParseNetwork(network, out var range) ? range : throw new InvalidOperationException($"{section}:KnownNetworks '{network}' was not validated"));
+        }
     }
 }

@@ -68,11 +68,7 @@ public sealed class RelayOptions
     public ForwardedHeadersOptions ToForwardedHeadersOptions()
     {
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = ForwardLimit };
-        forwarded.KnownProxies.Clear();
-        forwarded.KnownIPNetworks.Clear();
-        var (proxies, networks) = ProxyTrust.Parse(Section, KnownProxies, KnownNetworks);
-        proxies.ForEach(forwarded.KnownProxies.Add);
-        networks.ForEach(forwarded.KnownIPNetworks.Add);
+        ProxyTrust.Fill(Section, KnownProxies, KnownNetworks, forwarded.KnownProxies, forwarded.KnownIPNetworks);
         return forwarded;
     }
 

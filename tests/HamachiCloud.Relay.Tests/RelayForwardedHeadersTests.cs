@@ -123,12 +123,10 @@ public sealed class RelayForwardedHeadersTests(ITestOutputHelper output)
         }
     }
 
+    // One bad value per key through the real process; every parsing rule is in ProxyTrustTests (Protocol).
     [Theory]
     [InlineData("Relay:KnownProxies:0", "10", "Relay:KnownProxies:0")]
-    [InlineData("Relay:KnownProxies:0", "fe80::1%eth0", "Relay:KnownProxies:0")]
     [InlineData("Relay:KnownNetworks:0", "192.0.2.1/24", "Relay:KnownNetworks:0")]
-    [InlineData("Relay:KnownNetworks:0", "192.0.2.0", "Relay:KnownNetworks:0")]
-    [InlineData("Relay:ForwardLimit", "0", "Relay:ForwardLimit")]
     [InlineData("Relay:ForwardLimit", "11", "Relay:ForwardLimit")]
     [InlineData("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true", "ForwardedHeaders_Enabled")]
     public async Task Bad_proxy_settings_stop_the_start_naming_the_key(string key, string value, string named)

@@ -43,11 +43,7 @@ public sealed class ProxyOptions
                 | (ForwardHost ? ForwardedHeaders.XForwardedHost : ForwardedHeaders.None),
             ForwardLimit = ForwardLimit,
         };
-        o.KnownProxies.Clear();
-        o.KnownIPNetworks.Clear();
-        var (proxies, networks) = ProxyTrust.Parse(Section, KnownProxies, KnownNetworks);
-        proxies.ForEach(o.KnownProxies.Add);
-        networks.ForEach(o.KnownIPNetworks.Add);
+        ProxyTrust.Fill(Section, KnownProxies, KnownNetworks, o.KnownProxies, o.KnownIPNetworks);
         return o;
     }
 

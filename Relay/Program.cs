@@ -27,6 +27,13 @@ if (validation.Failed)
     return 2;
 }
 
+// ASPNETCORE_FORWARDEDHEADERS_ENABLED=true would make the host trust every peer's X-Forwarded-For (bans bypassed).
+if (string.Equals(builder.Configuration["ForwardedHeaders_Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    await Console.Error.WriteLineAsync("relay: configuration error: ForwardedHeaders_Enabled (ASPNETCORE_FORWARDEDHEADERS_ENABLED) trusts every peer's X-Forwarded-For; unset it and list the proxies in Relay:KnownProxies or Relay:KnownNetworks");
+    return 2;
+}
+
 builder.Services.AddOptions<RelayOptions>().Bind(section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptions.Validator>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -51,6 +58,16 @@ builder.Services.AddHostedService<HeartbeatService>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
 var app = builder.Build();
+if (options.TrustsAnyProxy)
+{
+    // First, so the WebSocket's ban checks see the client: applied only when the direct peer is a listed proxy;
+    // a peer without an IP address (Unix socket) is never trusted.
+    var forwarded = options.ToForwardedHeadersOptions();
+    app.Logger.LogInformation("X-Forwarded-For (limit {Limit}) is trusted from {Proxies} {Networks}",
+        forwarded.ForwardLimit, string.Join(", ", options.KnownProxies), string.Join(", ", options.KnownNetworks));
+    app.UseWhen(ctx => ctx.Connection.RemoteIpAddress is not null, branch => branch.UseForwardedHeaders(forwarded));
+}
+
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 app.Map(WebSocketRelay.Path, (HttpContext context, RelayCore c, RelayDispatcher d, TimeProvider t) => WebSocketRelay.HandleAsync(context, c, d, t));
 app.MapGet("/health", (RelayCore c) =>

@@ -34,4 +34,10 @@ public enum RelayDropReason
 
     /// <summary>The bindings table is full.</summary>
     TableFull,
+
+    /// <summary>
+    /// A relay frame on an alternate STUN socket: relay frames are served on the primary socket only (the address
+    /// agents get from the Api), so a binding always answers from the address/port the agent's NAT mapped to.
+    /// </summary>
+    NotRelaySocket,
 }

@@ -1,10 +1,13 @@
 using System.Net;
 using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Net;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace HamachiCloud.Relay.Hosting;
 
-/// <summary>Section <c>Relay</c>: identity, sockets, Api heartbeat. Validated at start; a bad key stops the process, named.</summary>
+/// <summary>Section <c>Relay</c>: identity, sockets, Api heartbeat, trusted proxies. Validated at start; a bad key stops the process, named.</summary>
 public sealed class RelayOptions
 {
     public const string Section = "Relay";
@@ -45,6 +48,29 @@ public sealed class RelayOptions
     public List<string> BannedRanges { get; set; } = [];
 
     public int MaxBindings { get; set; } = 100_000;
+
+    /// <summary>
+    /// Proxies (e.g. a TLS-terminating reverse proxy in front of <c>/relay</c>) whose X-Forwarded-For names the
+    /// WebSocket client, whose address the ban check then uses. Empty (default) = nobody, loopback included.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Ranges of such proxies (CIDR, host bits zero).</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    /// <summary>How many trusted hops are unwound from the right of X-Forwarded-For, 1..10.</summary>
+    public int ForwardLimit { get; set; } = 1;
+
+    /// <summary>Whether any peer is trusted at all; otherwise the forwarded-headers middleware is not installed.</summary>
+    public bool TrustsAnyProxy => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
+
+    /// <summary>ASP.NET Core's options for the proxy keys (X-Forwarded-For only, its loopback defaults removed). Validated options only.</summary>
+    public ForwardedHeadersOptions ToForwardedHeadersOptions()
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = ForwardLimit };
+        ProxyTrust.Fill(Section, KnownProxies, KnownNetworks, forwarded.KnownProxies, forwarded.KnownIPNetworks);
+        return forwarded;
+    }
 
     internal sealed class Validator : IValidateOptions<RelayOptions>
     {
@@ -122,6 +148,8 @@ public sealed class RelayOptions
             {
                 failures.Add($"{Section}:MaxBindings must be 1..10000000");
             }
+
+            failures.AddRange(ProxyTrust.Validate(Section, o.KnownProxies, o.KnownNetworks, o.ForwardLimit));
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

@@ -101,7 +101,7 @@ public sealed class UdpRelayService(RelayCore core, RelayDispatcher dispatcher, 
                 {
                     if (index != 0)
                     {
-                        core.CountDrop(RelayDropReason.Malformed); // relay frames only on the primary socket
+                        core.CountDrop(RelayDropReason.NotRelaySocket); // relay frames only on the primary socket
                         continue;
                     }
 

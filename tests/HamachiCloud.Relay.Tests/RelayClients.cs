@@ -127,6 +127,42 @@ internal sealed class WebSocketRelayClient : IRelayTestClient
         return client;
     }
 
+    /// <summary>
+    /// Connects from the loopback address <paramref name="local"/> (the relay sees it as the direct peer, e.g. a
+    /// proxy), optionally sending <c>X-Forwarded-For: <paramref name="forwardedFor"/></c> in the upgrade request.
+    /// </summary>
+    public static async Task<WebSocketRelayClient> ConnectFromAsync(Uri url, NodeKey key, IPAddress local, string? forwardedFor)
+    {
+        var client = new WebSocketRelayClient(key);
+        if (forwardedFor is not null)
+        {
+            client._socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
+        }
+
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancel) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        await client._socket.ConnectAsync(url, invoker, CancellationToken.None);
+        client._reader = Task.Run(client.ReadAsync);
+        return client;
+    }
+
     public Task SendAsync(byte[] frame) => _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
 
     public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)

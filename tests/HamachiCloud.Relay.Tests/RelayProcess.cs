@@ -105,6 +105,37 @@ internal sealed class RelayProcess : IDisposable
         }
     }
 
+    /// <summary>Runs the relay with <paramref name="settings"/> until it exits (a bad configuration must stop it at start): exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Dll, "--urls", $"http://127.0.0.1:{FreeTcpPort()}", "--contentRoot", AppContext.BaseDirectory])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"relay still running after {timeout.TotalSeconds} s (expected it to refuse its configuration)");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>The relay's /counters, parsed.</summary>
     public async Task<JsonElement> CountersAsync()
     {

@@ -24,7 +24,7 @@ public sealed class RelayCore
     private readonly Dictionary<(RelaySource Source, NodeKeyValue To), Binding> _bySource = [];
     private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
     private SigningPublicKey? _issuer;
-    private IReadOnlyList<IPNetwork> _bans = [];
+    private BanRange[] _bans = [];
     private long _bindsAccepted;
     private long _forwarded;
     private long _forwardedBytes;
@@ -64,8 +64,8 @@ public sealed class RelayCore
     {
         lock (_lock)
         {
-            _bans = bans;
-            foreach (var binding in _byPair.Values.Where(b => IsBanned(b.Source.Endpoint.Address)).ToList())
+            _bans = [.. bans.Select(BanRange.From)];
+            foreach (var binding in _byPair.Values.Where(b => IsBanned(b.Source)).ToList())
             {
                 Remove(binding);
             }
@@ -117,7 +117,7 @@ public sealed class RelayCore
                 _nextSweep = now.AddSeconds(10);
             }
 
-            if (IsBanned(from.Endpoint.Address))
+            if (IsBanned(from))
             {
                 return Refuse(RelayDropReason.Banned, RelayRefusal.Banned, default, output);
             }
@@ -254,12 +254,11 @@ public sealed class RelayCore
             : RelayAction.Dropped(reason);
     }
 
-    private bool IsBanned(IPAddress address)
+    private bool IsBanned(RelaySource source)
     {
-        var a = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         foreach (var range in _bans)
         {
-            if (range.Contains(a))
+            if (range.Contains(source))
             {
                 return true;
             }
@@ -313,6 +312,29 @@ public sealed class RelayCore
             }
 
             VerifiedWith = issuer;
+        }
+    }
+
+    /// <summary>
+    /// A banned range over the 16-byte address form of <see cref="RelaySource"/> (IPv4 ranges as ::ffff:a.b.c.d with
+    /// the prefix + 96): IPv4 ranges match IPv4 and IPv4-mapped IPv6 sources, IPv6 ranges the other IPv6 sources.
+    /// </summary>
+    private readonly record struct BanRange(bool IsIPv4, ulong High, ulong Low, ulong MaskHigh, ulong MaskLow)
+    {
+        public static BanRange From(IPNetwork network)
+        {
+            var isIPv4 = network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+            var prefix = network.PrefixLength + (isIPv4 ? 96 : 0);
+            var (high, low) = new RelaySource(new IPEndPoint(network.BaseAddress, 0), 0).Address128;
+            var maskHigh = prefix >= 64 ? ulong.MaxValue : prefix == 0 ? 0 : ulong.MaxValue << (64 - prefix);
+            var maskLow = prefix <= 64 ? 0 : prefix >= 128 ? ulong.MaxValue : ulong.MaxValue << (128 - prefix);
+            return new BanRange(isIPv4, high & maskHigh, low & maskLow, maskHigh, maskLow);
+        }
+
+        public bool Contains(RelaySource source)
+        {
+            var (high, low) = source.Address128;
+            return source.IsIPv4Like == IsIPv4 && (high & MaskHigh) == High && (low & MaskLow) == Low;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using HamachiCloud.Relay.Core;
@@ -12,6 +13,9 @@ namespace HamachiCloud.Relay.Hosting;
 public sealed class RelayDispatcher
 {
     private readonly ConcurrentDictionary<long, Channel<byte[]>> _webSockets = new();
+    [ThreadStatic]
+    private static SocketAddress? _address;
+
     private long _nextConnectionId;
 
     /// <summary>The primary UDP socket (set by <see cref="UdpRelayService"/> once bound).</summary>
@@ -35,9 +39,26 @@ public sealed class RelayDispatcher
             return;
         }
 
+        if (Primary is not { } socket)
+        {
+            return;
+        }
+
+        // One reused socket address per sending thread (the UDP receive thread, WebSocket readers): no allocation.
+        var address = _address;
+        if (address is null || address.Family != socket.AddressFamily)
+        {
+            _address = address = new SocketAddress(socket.AddressFamily);
+        }
+
+        if (!to.TryWriteTo(address))
+        {
+            return; // a source of another address family cannot have come from this socket
+        }
+
         try
         {
-            Primary?.SendTo(bytes, SocketFlags.None, to.Endpoint);
+            socket.SendTo(bytes, SocketFlags.None, address);
         }
         catch (SocketException)
         {

@@ -73,16 +73,22 @@ public sealed class UdpRelayService(RelayCore core, RelayDispatcher dispatcher, 
 
     private void Receive(int index)
     {
+        // Allocation-free per relayed datagram: the source address is received into one reused SocketAddress and
+        // read into a value-type RelaySource; replies go back through a second reused SocketAddress. Only the STUN
+        // path (rare) makes an IPEndPoint.
         var socket = _sockets[index]!;
         var buffer = new byte[65536];
         var output = new byte[65536];
-        EndPoint remote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        var remote = new SocketAddress(socket.AddressFamily);
+        var reply = new SocketAddress(socket.AddressFamily);
+        var maxAddress = remote.Size;
         while (!_stopping)
         {
             int length;
             try
             {
-                length = socket.ReceiveFrom(buffer, ref remote);
+                remote.Size = maxAddress;
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, remote);
             }
             catch (SocketException) when (!_stopping)
             {
@@ -93,7 +99,6 @@ public sealed class UdpRelayService(RelayCore core, RelayDispatcher dispatcher, 
                 return;
             }
 
-            var from = (IPEndPoint)remote;
             var datagram = buffer.AsSpan(0, length);
             try
             {
@@ -105,32 +110,44 @@ public sealed class UdpRelayService(RelayCore core, RelayDispatcher dispatcher, 
                         continue;
                     }
 
-                    var source = RelaySource.Udp(from);
+                    if (!RelaySource.TryUdp(remote, out var source))
+                    {
+                        core.CountDrop(RelayDropReason.Malformed); // a source address family the relay does not serve
+                        continue;
+                    }
+
                     var action = core.Handle(source, datagram, time.GetUtcNow(), output);
                     switch (action.Kind)
                     {
-                        case RelayActionKind.Reply:
-                            socket.SendTo(output.AsSpan(0, action.Length), SocketFlags.None, from);
+                        case RelayActionKind.Reply when source.TryWriteTo(reply):
+                            socket.SendTo(output.AsSpan(0, action.Length), SocketFlags.None, reply);
                             break;
                         case RelayActionKind.Forward:
                             dispatcher.Send(action.To, output.AsSpan(0, action.Length));
                             break;
                     }
                 }
-                else if (responder.TryAnswer(index, from, datagram, output, out var answer, out var sendFrom) && _sockets[sendFrom] is { } origin)
-                {
-                    origin.SendTo(output.AsSpan(0, answer), SocketFlags.None, from);
-                    core.CountStun();
-                }
                 else
                 {
-                    core.CountDrop(RelayDropReason.Malformed);
+                    var from = (IPEndPoint)AnyEndpoint(socket).Create(remote);
+                    if (responder.TryAnswer(index, from, datagram, output, out var answer, out var sendFrom) && _sockets[sendFrom] is { } origin)
+                    {
+                        origin.SendTo(output.AsSpan(0, answer), SocketFlags.None, from);
+                        core.CountStun();
+                    }
+                    else
+                    {
+                        core.CountDrop(RelayDropReason.Malformed);
+                    }
                 }
             }
             catch (SocketException e)
             {
-                logger.LogDebug("send to {From} failed: {Error}", from, e.Message);
+                logger.LogDebug("send to {From} failed: {Error}", remote, e.Message);
             }
         }
     }
+
+    private static IPEndPoint AnyEndpoint(Socket socket) =>
+        new(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
 }

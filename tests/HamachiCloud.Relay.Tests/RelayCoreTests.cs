@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.Relay;
 using HamachiCloud.Relay.Core;
@@ -141,5 +142,68 @@ public sealed class RelayCoreTests : IDisposable
         Assert.Equal(RelayDropReason.Malformed, Handle(core, A, recv, T0).Reason);
         var truncatedToken = Bind(_ka, _kb)[..100];
         Assert.Equal(RelayDropReason.Malformed, Handle(core, A, truncatedToken, T0).Reason);
+    }
+
+    [Fact]
+    public void A_source_is_its_exact_address_and_port_so_an_IPv4_mapped_IPv6_address_is_another_source()
+    {
+        var core = Core();
+        Handle(core, A, Bind(_ka, _kb), T0);
+        Handle(core, B, Bind(_kb, _ka), T0);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0).Kind);
+
+        var mapped = RelaySource.Udp(IPEndPoint.Parse("[::ffff:192.0.2.1]:1000"));
+        var otherPort = RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1001"));
+        var webSocket = new RelaySource(IPEndPoint.Parse("192.0.2.1:1000"), 7);
+        Assert.NotEqual(A, mapped);
+        foreach (var stranger in new[] { mapped, otherPort, webSocket })
+        {
+            Assert.Equal(RelayDropReason.NoBinding, Handle(core, stranger, RelayTestClients.Send(_kb, [1]), T0).Reason);
+        }
+
+        Assert.Equal(A, RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1000")));
+        Assert.Equal(A.GetHashCode(), RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1000")).GetHashCode());
+    }
+
+    [Theory]
+    [InlineData("192.0.2.1:1000")]
+    [InlineData("203.0.113.255:65535")]
+    [InlineData("[::ffff:198.51.100.7]:3478")]
+    [InlineData("[2001:db8::1]:51820")]
+    [InlineData("[fe80::1%3]:41641")]
+    public void A_received_socket_address_reads_into_a_source_and_writes_back_unchanged(string text)
+    {
+        var endpoint = IPEndPoint.Parse(text);
+        Assert.True(RelaySource.TryUdp(endpoint.Serialize(), out var source));
+        Assert.Equal(endpoint, source.Endpoint);
+        Assert.Equal(RelaySource.Udp(endpoint), source);
+
+        var written = new SocketAddress(endpoint.AddressFamily);
+        Assert.True(source.TryWriteTo(written));
+        Assert.Equal(endpoint, new IPEndPoint(endpoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(written));
+        var otherFamily = endpoint.AddressFamily == AddressFamily.InterNetwork ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        Assert.False(source.TryWriteTo(new SocketAddress(otherFamily)));
+    }
+
+    [Fact]
+    public void IPv4_bans_cover_IPv4_mapped_sources_and_IPv6_bans_only_IPv6_sources()
+    {
+        var core = Core();
+        core.SetBans([IPNetwork.Parse("192.0.2.0/25"), IPNetwork.Parse("2001:db8:1::/48")]);
+        string[] banned = ["192.0.2.0:1", "192.0.2.127:1", "[::ffff:192.0.2.5]:1", "[2001:db8:1::9]:1", "[2001:db8:1:ffff::]:1"];
+        string[] allowed = ["192.0.2.128:1", "198.51.100.2:1", "[::ffff:192.0.2.200]:1", "[::c000:205]:1", "[2001:db8:2::1]:1"];
+        foreach (var text in banned)
+        {
+            Assert.Equal(RelayDropReason.Banned, Handle(core, RelaySource.Udp(IPEndPoint.Parse(text)), Bind(_ka, _kb), T0).Reason);
+        }
+
+        foreach (var text in allowed)
+        {
+            Assert.Equal(RelayActionKind.Reply, Handle(core, RelaySource.Udp(IPEndPoint.Parse(text)), Bind(_ka, _kb), T0).Kind);
+        }
+
+        core.SetBans([IPNetwork.Parse("0.0.0.0/0")]);
+        Assert.Equal(RelayDropReason.Banned, Handle(core, RelaySource.Udp(IPEndPoint.Parse("198.51.100.2:1")), Bind(_ka, _kb), T0).Reason);
+        Assert.Equal(RelayActionKind.Reply, Handle(core, RelaySource.Udp(IPEndPoint.Parse("[2001:db8:2::1]:1")), Bind(_ka, _kb), T0).Kind);
     }
 }

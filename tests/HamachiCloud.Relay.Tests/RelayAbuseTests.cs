@@ -2,10 +2,10 @@ using System.Net;
 using HamachiCloud.Api.Tests;
 using HamachiCloud.Data;
 using HamachiCloud.Data.Entities;
-using Microsoft.Extensions.DependencyInjection;
 using HamachiCloud.Migrations;
 using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.Relay;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace HamachiCloud.Relay.Tests;

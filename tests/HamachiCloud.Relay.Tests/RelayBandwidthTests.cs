@@ -100,7 +100,8 @@ public sealed class RelayBandwidthTests(ITestOutputHelper output)
                     // timeout: look at the clock again
                 }
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         receiver.Start();
 
         long sentBits = 0;

@@ -62,13 +62,14 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         var target = expectedA == "direct" ? 2.0 : 1.0;
         output.WriteLine($"{first} x {second}: path {viewA.Path} / {viewB.Path} ({viewA.Endpoint} / {viewB.Endpoint}, {viewA.LatencyMs} ms); "
             + $"first answered ping {Seconds(firstPing)} after both agents were online (target < {target} s), path settled after {settled.TotalSeconds:0.00} s; "
-            + $"{BulkBytes >> 20} MiB over TCP {(bulk.Ok ? $"in {bulk.Elapsed.TotalSeconds:0.00} s" : "FAILED")}");
+            + $"iperf3 -n {BulkBytes >> 20} MiB over TCP {(bulk.Ok ? $"done in {bulk.Elapsed.TotalSeconds:0.00} s, {bulk.ReceivedBytes >> 10} KiB received by then" : "FAILED")}");
         if (Environment.GetEnvironmentVariable("HAMACHI_DEBUG_LOGS") == "1") { output.WriteLine(world.Logs()); }
 
         Assert.True(firstPing != TimeSpan.MaxValue, $"{first} x {second}: no ping answered within {PingLimit.TotalSeconds} s\n{world.Logs()}");
         Assert.True(back != TimeSpan.MaxValue, $"{first} x {second}: no ping answered the other way\n{world.Logs()}");
         Assert.True(viewA.Path == expectedA && viewB.Path == expectedB, $"{first} x {second}: paths {viewA.Path} / {viewB.Path}, expected {expectedA} / {expectedB}\n{world.Logs()}");
-        Assert.True(bulk.Ok, $"{first} x {second}: {BulkBytes >> 20} MiB over TCP did not cross within {BulkLimit.TotalSeconds} s (full-size packets on this path?): {bulk.Output}\n{world.Logs()}");
+        Assert.True(bulk.Ok, $"{first} x {second}: iperf3 could not send {BulkBytes >> 20} MiB over TCP within {BulkLimit.TotalSeconds} s (full-size packets on this path?): {bulk.Output}\n{world.Logs()}");
+        Assert.True(bulk.ReceivedBytes >= 64 << 10, $"{first} x {second}: the receiver had only {bulk.ReceivedBytes} bytes when the sender finished (TCP stalled after its first window?)\n{bulk.Output}");
         if (sameLan)
         {
             Assert.StartsWith("198.18.", viewA.Endpoint ?? "", StringComparison.Ordinal);
@@ -146,11 +147,11 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
         : "relay";
 
     /// <summary>
-    /// Moves <see cref="BulkBytes"/> over TCP (iperf3) from <paramref name="from"/> to <paramref name="toIp"/>:
+    /// Sends <see cref="BulkBytes"/> over TCP (iperf3 -n; it ends when the client has sent them) from <paramref name="from"/> to <paramref name="toIp"/>:
     /// full-size packets in bursts, which pings never send. Functional, not a benchmark (infra/bench/relay.sh
     /// measures throughput); the limit only catches a path that stalls on full-size datagrams.
     /// </summary>
-    private static (bool Ok, TimeSpan Elapsed, string Output) BulkTransfer(NetworkNamespace from, NetworkNamespace to, string toIp)
+    private static (bool Ok, TimeSpan Elapsed, long ReceivedBytes, string Output) BulkTransfer(NetworkNamespace from, NetworkNamespace to, string toIp)
     {
         using var server = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", to.Name, "iperf3", "-s", "-1", "-B", toIp])
         {
@@ -165,18 +166,18 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
             for (var attempt = 0; attempt < 10; attempt++)
             {
                 Thread.Sleep(200); // the server binds
-                result = Shell.TryRun(BulkLimit, "ip", "netns", "exec", from.Name, "iperf3", "-c", toIp, "-n", BulkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connect-timeout", "2000");
+                result = Shell.TryRun(BulkLimit, "ip", "netns", "exec", from.Name, "iperf3", "-c", toIp, "-J", "-n", BulkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connect-timeout", "2000");
                 if (result.ExitCode == 0 || !result.Stderr.Contains("unable to connect", StringComparison.OrdinalIgnoreCase))
                 {
                     break;
                 }
             }
 
-            return (result.ExitCode == 0, clock.Elapsed, result.Stdout + result.Stderr);
+            return (result.ExitCode == 0, clock.Elapsed, ReceivedBytes(result.Stdout ?? ""), result.Stdout + result.Stderr);
         }
         catch (TimeoutException e)
         {
-            return (false, BulkLimit, e.Message);
+            return (false, BulkLimit, 0, e.Message);
         }
         finally
         {
@@ -184,6 +185,20 @@ public sealed partial class TraversalMatrixTests(ITestOutputHelper output)
             {
                 server.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>iperf3's receiver byte count (-J: end.sum_received.bytes): what the server had read when the client finished sending.</summary>
+    private static long ReceivedBytes(string json)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bytes").GetInt64();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return 0;
         }
     }
 

@@ -425,7 +425,7 @@ public sealed partial class RelayClient : IDisposable
 
             state.Fetching = false;
             // Relays in the Api's order (both ends of a pair choose alike), those that stopped answering lately last.
-            foreach (var (udp, at) in _failedRelays.Where(f => now - f.Value > FailedRelayMemory).ToList())
+            foreach (var udp in _failedRelays.Where(f => now - f.Value > FailedRelayMemory).Select(f => f.Key).ToList())
             {
                 _failedRelays.Remove(udp);
             }

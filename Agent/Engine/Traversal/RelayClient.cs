@@ -23,7 +23,7 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// proven, and a "UDP blocked" verdict switches at once. Tokens are fetched again before they expire and
 /// after a refusal for expiry or signature. Thread-safe (one lock; I/O outside it).
 /// </para>
-/// The WebSocket side (connect, quick switch, back to UDP, retiring) is in RelayClient.WebSockets.cs.
+/// The WebSocket side (connect, quick switch, back to UDP, retiring) is in RelayClient.WebSockets.cs, token fetching in RelayClient.Tokens.cs.
 /// </summary>
 public sealed partial class RelayClient : IDisposable
 {
@@ -400,56 +400,5 @@ public sealed partial class RelayClient : IDisposable
         {
             Tick();
         }
-    }
-
-    private async Task FetchAsync(NodeKey peer)
-    {
-        IReadOnlyList<RelayGrant>? grants = null;
-        string? error = null;
-        try
-        {
-            grants = await _fetchGrants(peer, _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            error = e.Message;
-        }
-
-        var now = _time.GetUtcNow();
-        lock (_lock)
-        {
-            if (!_peers.TryGetValue(peer, out var state))
-            {
-                return;
-            }
-
-            state.Fetching = false;
-            // Relays in the Api's order (both ends of a pair choose alike), those that stopped answering lately last.
-            foreach (var udp in _failedRelays.Where(f => now - f.Value > FailedRelayMemory).Select(f => f.Key).ToList())
-            {
-                _failedRelays.Remove(udp);
-            }
-
-            var grant = grants?.Where(g => g.ExpiresAt > now).OrderBy(g => _failedRelays.ContainsKey(g.Udp)).FirstOrDefault();
-            if (grant is null)
-            {
-                state.FetchBackoff = state.FetchBackoff == TimeSpan.Zero ? TimeSpan.FromSeconds(2) : TimeSpan.FromTicks(Math.Min(state.FetchBackoff.Ticks * 2, FetchRetryMax.Ticks));
-                state.NextFetch = now + state.FetchBackoff;
-                _log($"relay tokens for {peer}: {error ?? "none granted"}; retrying in {state.FetchBackoff.TotalSeconds:0} s");
-                return;
-            }
-
-            state.FetchBackoff = TimeSpan.Zero;
-            state.Grant = grant;
-            state.RelayIndex = _mux.AddRelay(grant.Udp);
-            if (!_relays.ContainsKey(state.RelayIndex))
-            {
-                _relays[state.RelayIndex] = new RelayTransportState(grant.Udp, grant.WebSocket);
-            }
-
-            state.LastBind = DateTimeOffset.MinValue;
-        }
-
-        Tick();
     }
 }

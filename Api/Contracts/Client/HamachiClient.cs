@@ -16,8 +16,9 @@ namespace HamachiCloud.Api.Contracts.Client;
 /// The typed client of the REST API (/api/v1), used by the Portal, the CLI and the tests.
 /// Every non-success answer becomes a <see cref="HamachiApiException"/> carrying the problem.
 /// The <see cref="HttpClient"/> is owned by the caller (base address = the Api's root).
+/// One partial file per feature group (<c>HamachiClient.&lt;Feature&gt;.cs</c>) for the newer calls.
 /// </summary>
-public sealed class HamachiClient
+public sealed partial class HamachiClient
 {
     private readonly HttpClient _http;
 

@@ -13,6 +13,12 @@ public sealed class IdentityServerOptions
     /// <summary>Redirect URIs of the Portal client (authorization code + PKCE).</summary>
     public List<string> PortalRedirectUris { get; set; } = ["http://127.0.0.1:5080/signin-oidc"];
 
+    /// <summary>
+    /// The Portal's public base URL (no trailing slash): links in emails (confirmation, password reset)
+    /// and the device-flow verification URL the CLI prints point here.
+    /// </summary>
+    public string PortalUrl { get; set; } = "http://127.0.0.1:5080";
+
     public int AccessTokenMinutes { get; set; } = 60;
     public int RefreshTokenDays { get; set; } = 30;
 
@@ -40,6 +46,11 @@ public sealed class IdentityServerOptions
                 {
                     failures.Add($"{Section}:PortalRedirectUris: '{uri}' is not an absolute URI");
                 }
+            }
+
+            if (!Uri.TryCreate(o.PortalUrl, UriKind.Absolute, out var portal) || portal.Scheme is not ("http" or "https") || o.PortalUrl.EndsWith('/'))
+            {
+                failures.Add($"{Section}:PortalUrl: '{o.PortalUrl}' must be an absolute http(s) URL without a trailing slash");
             }
 
             if (o.AccessTokenMinutes is < 1 or > 1440)

@@ -89,6 +89,58 @@ public abstract class DeviceAndKeyTests(ApiWorld world)
     }
 
     [SkippableFact]
+    public async Task Twelve_parallel_enrolments_with_one_one_off_key_give_exactly_one_device()
+    {
+        var f = await world.GetAsync();
+        var user = await TestUser.CreateAsync(f);
+        var key = await user.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("rack 2"));
+
+        // All twelve requests wait on one gate, then race for the key.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 12).Select(async i =>
+        {
+            await gate.Task;
+            try
+            {
+                await TestAgent.EnrolAsync(new HamachiClient(f.CreateClient()), $"racer-{i}", key.Key);
+                return 0;
+            }
+            catch (HamachiApiException e)
+            {
+                return e.Status;
+            }
+        }).ToList();
+        gate.SetResult();
+        var statuses = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, statuses.Count(s => s == 0));
+        Assert.All(statuses.Where(s => s != 0), s => Assert.Equal(401, s));
+        Assert.Single(await user.Client.ListDevicesAsync());
+        Assert.Equal(1, (await user.Client.ListSetupKeysAsync()).Single(k => k.Id == key.SetupKey.Id).UsageCount);
+    }
+
+    [SkippableFact]
+    public async Task A_refused_enrolment_does_not_use_up_a_one_off_key()
+    {
+        var f = await world.GetAsync();
+        var user = await TestUser.CreateAsync(f);
+        var key = await user.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("rack 3"));
+        var first = await TestAgent.EnrolAsync(new HamachiClient(f.CreateClient()), "first", await NewKeyAsync(user));
+
+        // The same machine key again: refused as a duplicate, and the one-off key stays unused.
+        var duplicate = new Contracts.Enrolment.EnrolRequest("again", first.MachineKey.PublicKey.ToBase64(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), key.Key);
+        var refused = await Assert.ThrowsAsync<HamachiApiException>(() => new HamachiClient(f.CreateClient()).EnrolAsync(duplicate));
+        Assert.Equal(409, refused.Status);
+        Assert.Equal(0, (await user.Client.ListSetupKeysAsync()).Single(k => k.Id == key.SetupKey.Id).UsageCount);
+
+        await TestAgent.EnrolAsync(new HamachiClient(f.CreateClient()), "second", key.Key);
+        Assert.Equal(1, (await user.Client.ListSetupKeysAsync()).Single(k => k.Id == key.SetupKey.Id).UsageCount);
+    }
+
+    private static async Task<string> NewKeyAsync(TestUser user) =>
+        (await user.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("one more"))).Key;
+
+    [SkippableFact]
     public async Task Bans_cover_their_range_only()
     {
         var f = await world.GetAsync();

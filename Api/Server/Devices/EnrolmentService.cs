@@ -14,6 +14,7 @@ namespace HamachiCloud.Api.Devices;
 /// access; answers with the device's addresses and the server identity key the agent pins.
 /// </summary>
 internal sealed class EnrolmentService(
+    HamachiDbContext db,
     DeviceService devices,
     SetupKeyService setupKeys,
     IAuthorizationService authorization,
@@ -31,13 +32,17 @@ internal sealed class EnrolmentService(
             .Check(nodeKey is not null, "nodeKey", "must be base64 of 32 bytes (X25519 public key)")
             .ThrowIfInvalid();
 
+        // One transaction: the setup key's use (a conditional UPDATE) and the device are saved together,
+        // and a refused enrolment (device limit, duplicate key) does not use up a one-off key.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var userId = await AuthoriseAsync(http, request.SetupKey, ct);
         var device = await devices.EnrolAsync(userId, request.Name, machineKey!, nodeKey!, TimeSpan.FromDays(options.Value.DeviceKeyLifetimeDays), ct);
+        await transaction.CommitAsync(ct);
         return new EnrolResponse(device.Id, device.VirtualIPv4.ToString(), device.VirtualIPv6.ToString(), pool.Value.IPv4Pool,
             identity.PublicKey.ToBase64(), device.KeyExpiresAt);
     }
 
-    /// <summary>The account to enrol into; the setup key's use is saved with the device.</summary>
+    /// <summary>The account to enrol into; a setup key's use is counted in the caller's transaction.</summary>
     private async Task<Guid> AuthoriseAsync(HttpContext http, string? setupKey, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(setupKey))

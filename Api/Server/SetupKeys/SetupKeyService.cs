@@ -44,15 +44,26 @@ internal sealed class SetupKeyService(HamachiDbContext db, AuditLog audit, TimeP
 
     /// <summary>
     /// Uses a presented key for one enrolment: the owning account, or null when the key is unknown,
-    /// revoked, expired, or one-off and already used. Counts the use; the caller saves.
+    /// revoked, expired, or one-off and already used. The use is counted at once by one conditional
+    /// UPDATE (<c>… WHERE UsageCount = 0</c> for a one-off key), so of concurrent enrolments with one
+    /// one-off key exactly one gets it, on SQLite and PostgreSQL alike. Call it inside the
+    /// transaction that saves the device, so a failed enrolment gives the use back.
     /// </summary>
     public async Task<SetupKey?> ConsumeAsync(string presented, CancellationToken ct)
     {
         var hash = SecretTokens.Hash(presented);
-        var key = await db.SetupKeys.FirstOrDefaultAsync(k => k.KeyHash == hash, ct);
+        var key = await db.SetupKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash, ct);
         if (key is null || key.RevokedAt is not null || key.ExpiresAt <= clock.GetUtcNow() || (!key.Reusable && key.UsageCount > 0))
         {
             return null;
+        }
+
+        var counted = await db.SetupKeys
+            .Where(k => k.Id == key.Id && k.RevokedAt == null && (k.Reusable || k.UsageCount == 0))
+            .ExecuteUpdateAsync(u => u.SetProperty(k => k.UsageCount, k => k.UsageCount + 1), ct);
+        if (counted == 0)
+        {
+            return null; // used (one-off) or revoked by a concurrent request since it was read
         }
 
         key.UsageCount++;

@@ -34,6 +34,41 @@ public sealed class StartupTests
         Assert.Equal("DefaultHubLifetimeManager`1", f.Services.GetRequiredService<HubLifetimeManager<ProbeHub>>().GetType().Name);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task The_SQLite_database_is_created_owner_only_in_an_owner_only_directory()
+    {
+        const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var root = Directory.CreateTempSubdirectory("hamachi-modes-").FullName;
+        try
+        {
+            var fresh = Path.Combine(root, "data", "hamachi.db");
+            await using (var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Database:ConnectionString"] = $"Data Source={fresh}" }))
+            {
+                _ = f.Server;
+            }
+
+            Assert.Equal(ownerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(fresh)!));
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(fresh));
+
+            // A database file readable by others (an older install's 0644) is narrowed at start.
+            var old = Path.Combine(root, "old.db");
+            File.WriteAllBytes(old, []);
+            File.SetUnixFileMode(old, ownerReadWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            await using (var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Database:ConnectionString"] = $"Data Source={old}" }))
+            {
+                _ = f.Server;
+            }
+
+            Assert.Equal(ownerReadWrite, File.GetUnixFileMode(old));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Addresses:IPv4Pool", "10.0.0.0/33", "Addresses:IPv4Pool")]
     [InlineData("Addresses:IPv6Prefix", "100.64.0.0/10", "Addresses:IPv6Prefix")]

@@ -135,13 +135,45 @@ internal static class DatabaseInitializer
 
             """);
 
+    /// <summary>
+    /// A new directory for the SQLite file is created owner-only (0700; an existing one is left as
+    /// it is: it may be shared, like /tmp) and a new database file is created 0600 before SQLite
+    /// opens it (its -wal and -shm files take the same mode); an existing file readable by others
+    /// is narrowed to 0600. The database holds password hashes and tokens.
+    /// </summary>
     private static void EnsureSqliteDirectory(string connectionString)
     {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (!string.IsNullOrEmpty(directory) && builder.DataSource != ":memory:")
+        if (builder.DataSource is "" or ":memory:" || builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
         {
-            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        var file = Path.GetFullPath(builder.DataSource);
+        var directory = Path.GetDirectoryName(file);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory!);
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory, ownerOnly);
+        }
+
+        if (!File.Exists(file))
+        {
+            using var created = new FileStream(file, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerReadWrite,
+            });
+        }
+        else if ((File.GetUnixFileMode(file) & ~ownerReadWrite) != 0)
+        {
+            File.SetUnixFileMode(file, ownerReadWrite);
         }
     }
 }

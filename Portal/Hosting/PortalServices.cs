@@ -17,6 +17,10 @@ internal static class PortalServices
             builder.WebHost.UseUrls(binding);
         }
 
+        // Serve wwwroot and the packages' assets (MudBlazor, blazor.web.js) from a build output too, not
+        // only in Development (./run.sh runs the Release build); a published app has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
+
         var portal = Bind(builder);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

@@ -59,6 +59,13 @@ internal static class PortalAuthentication
                 o.ClientId = portal.ClientId;
                 o.ResponseType = OpenIdConnectResponseType.Code;
                 o.UsePkce = true;
+                // The code comes back in the query (a top-level GET), so the nonce and correlation
+                // cookies can be SameSite=Lax and need no Secure flag on plain-http loopback.
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.Scope.Clear();
                 foreach (var scope in new[] { "openid", "profile", "email", "offline_access", "api" })
                 {

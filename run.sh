@@ -5,6 +5,7 @@
 #   ./run.sh                          # build (Release) and run until Ctrl-C
 #   HAMACHI_API_PORT=5300 ./run.sh    # another port for the Api (default 5180)
 #   HAMACHI_RELAY=off ./run.sh        # the Api only, no relay
+#   HAMACHI_PORTAL=off ./run.sh       # no Portal (the web console)
 #   ./run.sh reset-admin-password     # new one-time password for admin@hamachi.local, then exit
 #
 # Phases: build each component quietly -> start each one in the background (its output goes to
@@ -17,10 +18,11 @@
 # lost admin password). The Api may keep running meanwhile.
 #
 # Components: the Api, then the Relay (UDP relay + STUN on loopback, WebSocket fallback, registered
-# with the Api by heartbeat). The Portal joins later: add a build_<name> and a start_<name> function
-# below and call them in main(), in dependency order (Api first).
+# with the Api by heartbeat), then the Portal (the web console, signs in against the Api). Each has a
+# build_<name> and a start_<name> function below, called in main() in dependency order (Api first).
 #
-# Knobs: HAMACHI_API_PORT (default 5180), HAMACHI_RELAY_PORT (UDP, default 3478; STUN also on +1),
+# Knobs: HAMACHI_API_PORT (default 5180), HAMACHI_PORTAL_PORT (default 5080), HAMACHI_PORTAL=off,
+# HAMACHI_RELAY_PORT (UDP, default 3478; STUN also on +1),
 # HAMACHI_RELAY_HTTP_PORT (WebSocket /relay, /health, /counters; default 5190),
 # HAMACHI_RELAY_ALT_ADDRESS (second STUN address, default 127.0.0.2), HAMACHI_RELAY=off,
 # HAMACHI_START_TIMEOUT (seconds per component, default 60),
@@ -31,6 +33,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 REPO_ROOT=$(pwd)
 
 API_PORT=${HAMACHI_API_PORT:-5180}
+PORTAL_PORT=${HAMACHI_PORTAL_PORT:-5080}
 RELAY_PORT=${HAMACHI_RELAY_PORT:-3478}
 RELAY_HTTP_PORT=${HAMACHI_RELAY_HTTP_PORT:-5190}
 RELAY_ALT_ADDRESS=${HAMACHI_RELAY_ALT_ADDRESS:-127.0.0.2}
@@ -196,7 +199,11 @@ start_api() {
     # output so its appsettings.json (log levels etc.) is read.
     # Plain HTTP is allowed for the identity endpoints here only because the Api listens on
     # loopback; the code's default is false (production runs behind TLS).
+    # The Portal's callbacks and public URL follow HAMACHI_PORTAL_PORT.
     Identity__AllowHttp="${Identity__AllowHttp:-true}" \
+        Identity__PortalUrl="$PORTAL_URL" \
+        Identity__PortalRedirectUris__0="$PORTAL_URL/signin-oidc" \
+        Identity__PortalPostLogoutRedirectUris__0="$PORTAL_URL/signout-callback-oidc" \
         Relays__RegistrationSecret="$(relay_secret)" \
         start api dotnet "$API_OUT/HamachiCloud.Api.dll" \
         --contentRoot "$REPO_ROOT/$API_OUT" \
@@ -216,9 +223,33 @@ HamachiCloud Api is running (SQLite: data/hamachi.db, keys: data/keys, logs: dat
 EOF
 }
 
-# --- Portal (later) -----------------------------------------------------------------------------
-# build_portal / start_portal: Portal/HamachiCloud.Portal.csproj on HAMACHI_PORTAL_PORT, pointed at
-# $API_URL; wait_healthy on its /health; print its URL. Start it after the Api.
+# --- Portal -------------------------------------------------------------------------------------
+PORTAL_PROJECT=Portal/HamachiCloud.Portal.csproj
+PORTAL_OUT=Portal/bin/$CONFIGURATION/net10.0
+PORTAL_URL=http://127.0.0.1:$PORTAL_PORT
+
+build_portal() {
+    build portal "$PORTAL_PROJECT" "$PORTAL_OUT" Portal Api/Contracts Protocol
+}
+
+start_portal() {
+    port_in_use "$PORTAL_PORT" &&
+        die "127.0.0.1:$PORTAL_PORT is already in use; set HAMACHI_PORTAL_PORT to another port"
+    # Signs users in against the Api (OpenID Connect, authority = the Api's root) and calls its REST
+    # API with their tokens. Data-protection keys in data/portal-keys keep cookies readable across
+    # restarts (the sessions themselves are in memory: a restart signs everyone out).
+    Portal__ApiUrl="$API_URL" Portal__PublicUrl="$PORTAL_URL" \
+        Portal__KeyDirectory="$REPO_ROOT/data/portal-keys" \
+        start portal dotnet "$PORTAL_OUT/HamachiCloud.Portal.dll" \
+        --contentRoot "$REPO_ROOT/$PORTAL_OUT" \
+        --urls "$PORTAL_URL"
+    wait_healthy portal "${CHILD_PIDS[-1]}" "$PORTAL_URL/health"
+}
+
+print_portal_url() {
+    printf '\n  Open %s in a browser: the HamachiCloud Portal (on a new database, sign in as the\n' "$PORTAL_URL"
+    printf '  admin with the one-time password printed above; logs: data/logs/portal.log)\n'
+}
 
 # --- Relay --------------------------------------------------------------------------------------
 RELAY_PROJECT=Relay/HamachiCloud.Relay.csproj
@@ -285,10 +316,13 @@ main() {
     mkdir -p "$REPO_ROOT/data"
     build_api
     [[ ${HAMACHI_RELAY:-on} == off ]] || build_relay
+    [[ ${HAMACHI_PORTAL:-on} == off ]] || build_portal
     start_api
     [[ ${HAMACHI_RELAY:-on} == off ]] || start_relay
+    [[ ${HAMACHI_PORTAL:-on} == off ]] || start_portal
     print_api_urls
     [[ ${HAMACHI_RELAY:-on} == off ]] || print_relay_urls
+    [[ ${HAMACHI_PORTAL:-on} == off ]] || print_portal_url
 
     printf '\nPress Ctrl-C to stop.\n'
     # Foreground until Ctrl-C (the INT trap exits, and on_exit stops the children) or until any

@@ -19,6 +19,7 @@ internal static class ClientRegistrations
                 Permissions.Endpoints.Authorization,
                 Permissions.Endpoints.Token,
                 Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.EndSession,
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,
@@ -31,6 +32,11 @@ internal static class ClientRegistrations
         foreach (var uri in options.PortalRedirectUris)
         {
             portal.RedirectUris.Add(new Uri(uri));
+        }
+
+        foreach (var uri in options.PortalPostLogoutRedirectUris)
+        {
+            portal.PostLogoutRedirectUris.Add(new Uri(uri));
         }
 
         var cli = new OpenIddictApplicationDescriptor

@@ -11,7 +11,8 @@ namespace HamachiCloud.Api.Identity;
 
 /// <summary>
 /// The passthrough endpoints of the OAuth server: authorize (code + PKCE), token (code, refresh,
-/// device code) and the device-flow verification page where a signed-in user approves a code.
+/// device code), the device-flow verification page where a signed-in user approves a code, and
+/// end session (logout).
 /// </summary>
 internal static class ConnectEndpoints
 {
@@ -24,6 +25,20 @@ internal static class ConnectEndpoints
         connect.MapPost("/token", TokenAsync).DisableAntiforgery();
         connect.MapGet("/verify", VerifyPageAsync);
         connect.MapPost("/verify", VerifySubmitAsync);
+        connect.MapMethods("/logout", ["GET", "POST"], LogoutAsync).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// End session (RP-initiated logout, the Portal's sign-out): ends the Identity cookie session
+    /// and lets OpenIddict redirect to the client's registered post-logout URI (validated by it
+    /// before this runs; without one, to the sign-in page).
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(HttpContext ctx, SignInManager<User> signIn)
+    {
+        _ = ctx.GetOpenIddictServerRequest()
+            ?? throw ApiProblemException.BadRequest(ErrorCodes.MalformedRequest, "not an OpenID Connect end-session request");
+        await signIn.SignOutAsync();
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/account/login" }, [OidcScheme]);
     }
 
     private static async Task<IResult> AuthorizeAsync(HttpContext ctx, UserManager<User> users)

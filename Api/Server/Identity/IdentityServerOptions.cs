@@ -13,6 +13,9 @@ public sealed class IdentityServerOptions
     /// <summary>Redirect URIs of the Portal client (authorization code + PKCE).</summary>
     public List<string> PortalRedirectUris { get; set; } = ["http://127.0.0.1:5080/signin-oidc"];
 
+    /// <summary>Where the end-session endpoint (<c>/connect/logout</c>) may send the browser back to after the Portal's sign-out.</summary>
+    public List<string> PortalPostLogoutRedirectUris { get; set; } = ["http://127.0.0.1:5080/signout-callback-oidc"];
+
     /// <summary>
     /// The Portal's public base URL (no trailing slash): links in emails (confirmation, password reset)
     /// and the device-flow verification URL the CLI prints point here.
@@ -45,6 +48,14 @@ public sealed class IdentityServerOptions
                 if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
                 {
                     failures.Add($"{Section}:PortalRedirectUris: '{uri}' is not an absolute URI");
+                }
+            }
+
+            foreach (var uri in o.PortalPostLogoutRedirectUris)
+            {
+                if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
+                {
+                    failures.Add($"{Section}:PortalPostLogoutRedirectUris: '{uri}' is not an absolute URI");
                 }
             }
 

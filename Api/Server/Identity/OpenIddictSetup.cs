@@ -6,7 +6,8 @@ namespace HamachiCloud.Api.Identity;
 
 /// <summary>
 /// ASP.NET Core Identity (accounts, password hashing, lockout) and the OpenIddict server:
-/// authorization code + PKCE (Portal), device authorization grant (CLI), refresh tokens.
+/// authorization code + PKCE (Portal), device authorization grant (CLI), refresh tokens, and the
+/// end-session endpoint the Portal's sign-out ends the Identity cookie session through.
 /// </summary>
 internal static class OpenIddictSetup
 {
@@ -53,7 +54,8 @@ internal static class OpenIddictSetup
                     .SetTokenEndpointUris("connect/token")
                     .SetDeviceAuthorizationEndpointUris("connect/device")
                     .SetEndUserVerificationEndpointUris("connect/verify")
-                    .SetRevocationEndpointUris("connect/revoke");
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetEndSessionEndpointUris("connect/logout");
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowDeviceAuthorizationFlow()
                     .AllowRefreshTokenFlow();
@@ -66,7 +68,8 @@ internal static class OpenIddictSetup
                 var aspnet = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
-                    .EnableEndUserVerificationEndpointPassthrough();
+                    .EnableEndUserVerificationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
                 if (options.AllowHttp)
                 {
                     aspnet.DisableTransportSecurityRequirement();

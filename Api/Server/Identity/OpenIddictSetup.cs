@@ -75,7 +75,8 @@ internal static class OpenIddictSetup
             .AddValidation(o =>
             {
                 o.UseLocalServer();
-                o.UseAspNetCore();
+                // Tokens in URLs end up in logs: only the header, except on the Portal's hub for browsers (PortalAccessToken).
+                o.UseAspNetCore().DisableAccessTokenExtractionFromQueryString().DisableAccessTokenExtractionFromBodyForm();
             });
 
         return services;

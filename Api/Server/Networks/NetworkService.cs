@@ -135,6 +135,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         db.Networks.Remove(network);
         audit.Record(userId, "network.deleted", "network", network.Id, network.NetworkId);
         await db.SaveChangesAsync(ct);
+        changes.NetworkDeleted(id);
         foreach (var member in memberIds)
         {
             changes.AccountChanged(member);

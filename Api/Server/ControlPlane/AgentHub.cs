@@ -132,10 +132,11 @@ internal sealed class AgentHub(
         }
 
         var endpointsChanged = device.Endpoints != endpoints;
+        var natChanged = nat is not null && nat != device.NatReport;
         device.Endpoints = endpoints;
         device.NatReport = nat ?? device.NatReport; // a report without NAT data keeps the last one
         await db.SaveChangesAsync(Context.ConnectionAborted);
-        if (endpointsChanged)
+        if (endpointsChanged || natChanged) // a new NAT type changes no map, but the Portal's member rows show it
         {
             changes.DeviceChanged(device.Id);
         }

@@ -52,6 +52,7 @@ internal static class ApiPipeline
         api.MapBanEndpoints();
         api.MapRelayEndpoints();
         api.MapPathEndpoints();
+        api.MapDeviceCodeEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub

@@ -63,6 +63,7 @@ internal static class OpenIddictSetup
                 o.AddSigningKey(TokenKeyStore.Load(options.KeyDirectory, "signing"));
                 o.AddEncryptionKey(TokenKeyStore.Load(options.KeyDirectory, "encryption"));
                 o.DisableAccessTokenEncryption();
+                o.AddEventHandler(DeviceAuthorizationRecorder.Descriptor); // records hamachi login requests, points at the Portal
                 var aspnet = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

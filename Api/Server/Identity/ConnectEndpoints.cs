@@ -109,7 +109,12 @@ internal static class ConnectEndpoints
         }
         else
         {
-            await antiforgery.ValidateRequestAsync(ctx);
+            if (!await antiforgery.IsRequestValidAsync(ctx))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return HtmlPages.Message("Form expired", "The approval form was not sent from this page (or it is too old). Reload /connect/verify and try again.");
+            }
+
             var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
             user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
             if (user is null)

@@ -11,7 +11,8 @@ namespace HamachiCloud.Api.Live;
 /// of a changed device's account: joins, approvals, evictions, roles, presence, go-offline, renames,
 /// routes), loads their member lists once (<see cref="MemberListLoader"/>, two queries for all), fixes
 /// this node's watchers' groups, and sends each list to the network's managers' and members' groups;
-/// then <c>PathsChanged</c>, <c>NetworkDeleted</c> and the accounts' <c>NetworksChanged</c>.
+/// <c>NetworkDeleted</c> goes first (before its watchers leave the groups), <c>PathsChanged</c> and the
+/// accounts' <c>NetworksChanged</c> last.
 /// Through the hub context, so watchers on other nodes get it over the backplane. Scoped.
 /// </summary>
 internal sealed class PortalPublisher(
@@ -41,12 +42,18 @@ internal sealed class PortalPublisher(
                 .Select(m => m.NetworkId).Distinct().ToListAsync(ct);
         var lists = await MemberListLoader.LoadAsync(db, touched, ct);
 
-        // Watchers first go where their membership allows now (an evicted member gets nothing more).
+        var sent = 0;
+        foreach (var network in batch.DeletedNetworks)
+        {
+            await hub.Clients.Groups([LiveGroups.Network(network, manager: true), LiveGroups.Network(network, manager: false)]).NetworkDeleted(network);
+            sent += 2;
+        }
+
+        // Watchers go where their membership allows now (an evicted member gets nothing more; a deleted network's watchers leave).
         var affected = lists.Keys.Concat(batch.DeletedNetworks).ToHashSet();
         await groups.ApplyAsync(watchers.Snapshot(affected), (n, u) => lists.TryGetValue(n, out var l) ? l.ActiveRole(u) : null, ct);
 
         var now = clock.GetUtcNow();
-        var sent = 0;
         foreach (var list in lists.Values)
         {
             await hub.Clients.Group(LiveGroups.Network(list.NetworkId, manager: true)).MembersChanged(Update(list, manager: true, now));
@@ -57,12 +64,6 @@ internal sealed class PortalPublisher(
         foreach (var network in pathNetworks.Where(n => !batch.DeletedNetworks.Contains(n)))
         {
             await hub.Clients.Groups([LiveGroups.Network(network, manager: true), LiveGroups.Network(network, manager: false)]).PathsChanged(network);
-            sent += 2;
-        }
-
-        foreach (var network in batch.DeletedNetworks)
-        {
-            await hub.Clients.Groups([LiveGroups.Network(network, manager: true), LiveGroups.Network(network, manager: false)]).NetworkDeleted(network);
             sent += 2;
         }
 

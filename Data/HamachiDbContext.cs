@@ -30,6 +30,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<GatewayRoute> GatewayRoutes => Set<GatewayRoute>();
     public DbSet<Relay> Relays => Set<Relay>();
     public DbSet<PeerPathRecord> PeerPaths => Set<PeerPathRecord>();
+    public DbSet<DeviceCodeRequest> DeviceCodeRequests => Set<DeviceCodeRequest>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -34,4 +34,5 @@ public static class ErrorCodes
     public const string NotGateway = "not_gateway";
     public const string RouteOverlap = "route_overlap";
     public const string PasswordChangeRequired = "password_change_required";
+    public const string DeviceCodeNotFound = "device_code_not_found";
 }

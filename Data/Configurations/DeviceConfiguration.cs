@@ -19,6 +19,8 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         d.HasIndex(x => x.ConnectionNodeId);
         d.Property(x => x.Endpoints).HasMaxLength(1024).IsRequired();
         d.Property(x => x.NatReport).HasMaxLength(4096);
+        d.Property(x => x.Os).HasMaxLength(Device.MaxOsLength);
+        d.Property(x => x.AgentVersion).HasMaxLength(Device.MaxAgentVersionLength);
         d.HasIndex(x => x.UserId);
         d.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -8,6 +8,9 @@ namespace HamachiCloud.Data.Entities;
 /// </summary>
 public class Device
 {
+    public const int MaxOsLength = 128;
+    public const int MaxAgentVersionLength = 64;
+
     public Guid Id { get; set; }
     public Guid UserId { get; set; }
     public User? User { get; set; }
@@ -40,4 +43,10 @@ public class Device
 
     /// <summary>The agent's latest NAT report (validated <c>NatReport</c> as JSON, web defaults), null before any.</summary>
     public string? NatReport { get; set; }
+
+    /// <summary>The agent's operating system as it reported it at login ("Linux 6.1 (Debian GNU/Linux 12)"), sanitized; null before any.</summary>
+    public string? Os { get; set; }
+
+    /// <summary>The agent's version as it reported it at login, sanitized; null before any.</summary>
+    public string? AgentVersion { get; set; }
 }

@@ -22,7 +22,7 @@ public abstract class IdentityTests(ApiWorld world)
         Assert.Equal(HttpStatusCode.OK, status);
         var deviceCode = device.GetProperty("device_code").GetString()!;
         var userCode = device.GetProperty("user_code").GetString()!;
-        Assert.Contains("/connect/verify", device.GetProperty("verification_uri").GetString(), StringComparison.Ordinal);
+        Assert.Equal("http://127.0.0.1:5080/device", device.GetProperty("verification_uri").GetString()); // the Portal's page (Identity:PortalUrl)
 
         var poll = new Dictionary<string, string>
         {

@@ -122,12 +122,12 @@ public sealed class TestAgent : IAsyncDisposable
         await _connection.StartAsync();
     }
 
-    public async Task<HelloResponse> HelloAsync(int[]? versions = null, Guid? deviceId = null, string agentVersion = "test")
+    public async Task<HelloResponse> HelloAsync(int[]? versions = null, Guid? deviceId = null, string agentVersion = "test", string? os = "TestOS 1.0")
     {
         _agentNonce = RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize);
         _helloDevice = deviceId ?? DeviceId;
         _hello = await Connection.InvokeAsync<HelloResponse>(nameof(IAgentHub.Hello),
-            new HelloRequest(versions ?? ControlProtocol.SupportedVersions, _helloDevice, _agentNonce, agentVersion));
+            new HelloRequest(versions ?? ControlProtocol.SupportedVersions, _helloDevice, _agentNonce, agentVersion, os));
         return _hello;
     }
 

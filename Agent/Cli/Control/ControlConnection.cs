@@ -60,7 +60,7 @@ public sealed class ControlConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(machineKey);
         await _hub.StartAsync(ct);
-        var hello = LoginHandshake.CreateHello(_deviceId, RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize), typeof(ControlConnection).Assembly.GetName().Version?.ToString());
+        var hello = LoginHandshake.CreateHello(_deviceId, RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize), AgentInfo.Version, AgentInfo.Os);
         var answer = await _hub.InvokeAsync<HelloResponse>(nameof(IAgentHub.Hello), hello, ct);
         var refusal = LoginHandshake.CheckServer(hello, answer, _pinned);
         if (refusal is not null)

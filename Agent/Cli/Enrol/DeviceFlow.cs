@@ -5,7 +5,8 @@ namespace HamachiCloud.Agent.Enrol;
 
 /// <summary>
 /// The OAuth 2.0 device authorization grant (RFC 8628) against the Api's identity server:
-/// <c>/connect/device</c> with client <see cref="ClientId"/>, show the URL and code, poll
+/// <c>/connect/device</c> with client <see cref="ClientId"/> (and the device's name and OS for the
+/// approval page), show the Portal's URL with the code filled in (and its QR code), poll
 /// <c>/connect/token</c> every <c>interval</c> seconds (+5 s on <c>slow_down</c>) until approved,
 /// denied or expired.
 /// </summary>
@@ -15,10 +16,23 @@ public sealed class DeviceFlow(HttpClient http, TimeProvider time)
     public const string Scope = "api offline_access";
     private const string GrantType = "urn:ietf:params:oauth:grant-type:device_code";
 
-    public async Task<StoredTokens> RunAsync(TextWriter stdout, CancellationToken ct, bool showQr = false)
+    /// <param name="deviceName">Shown on the approval page (the --name value or the host name).</param>
+    /// <param name="deviceOs">Shown on the approval page ("Linux 6.1 (Debian GNU/Linux 12)").</param>
+    public async Task<StoredTokens> RunAsync(TextWriter stdout, CancellationToken ct, bool showQr = false, string? deviceName = null, string? deviceOs = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
-        using var start = await http.PostAsync("connect/device", Form(("client_id", ClientId), ("scope", Scope)), ct);
+        var fields = new List<(string, string)> { ("client_id", ClientId), ("scope", Scope) };
+        if (!string.IsNullOrWhiteSpace(deviceName))
+        {
+            fields.Add(("device_name", deviceName));
+        }
+
+        if (!string.IsNullOrWhiteSpace(deviceOs))
+        {
+            fields.Add(("device_os", deviceOs));
+        }
+
+        using var start = await http.PostAsync("connect/device", Form([.. fields]), ct);
         var begun = await ReadAsync(start, ct);
         if (!start.IsSuccessStatusCode)
         {
@@ -32,10 +46,14 @@ public sealed class DeviceFlow(HttpClient http, TimeProvider time)
         var interval = TimeSpan.FromSeconds(begun.TryGetProperty("interval", out var i) && i.TryGetInt32(out var s) ? Math.Max(1, s) : 5);
         var expires = time.GetUtcNow().AddSeconds(begun.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var x) ? x : 600);
 
-        stdout.WriteLine($"To sign in, open {uri} and enter the code {userCode}");
         if (complete is not null)
         {
-            stdout.WriteLine($"(or open {complete})");
+            stdout.WriteLine($"To sign in, open {complete}");
+            stdout.WriteLine($"and check that it shows the code {userCode} (or open {uri} and enter it).");
+        }
+        else
+        {
+            stdout.WriteLine($"To sign in, open {uri} and enter the code {userCode}");
         }
 
         if (showQr)

@@ -38,13 +38,15 @@ public static class LoginCommand
             var client = new HamachiClient(http);
             var setupKey = args.Value("--setup-key");
             StoredTokens? tokens = null;
+            var name = args.Value("--name") ?? Environment.MachineName;
             if (setupKey is null)
             {
-                tokens = new DeviceFlow(http, TimeProvider.System).RunAsync(stdout, CancellationToken.None, showQr: !Console.IsOutputRedirected).GetAwaiter().GetResult();
+                tokens = new DeviceFlow(http, TimeProvider.System)
+                    .RunAsync(stdout, CancellationToken.None, showQr: !Console.IsOutputRedirected, deviceName: name, deviceOs: Control.AgentInfo.Os)
+                    .GetAwaiter().GetResult();
                 client.UseAccessToken(tokens.AccessToken);
             }
 
-            var name = args.Value("--name") ?? Environment.MachineName;
             var enrolled = client.EnrolAsync(new EnrolRequest(name, machineKey.PublicKey.ToBase64(), nodeKey.PublicKey.ToBase64(), setupKey)).GetAwaiter().GetResult();
             if (!SigningPublicKey.TryParse(enrolled.ServerIdentityKey, out _))
             {

@@ -12,7 +12,7 @@ public static class LoginHandshake
 {
     public const string IdentityMismatch = "server identity does not match the key pinned at enrolment";
 
-    public static HelloRequest CreateHello(Guid deviceId, byte[] agentNonce, string? agentVersion = null)
+    public static HelloRequest CreateHello(Guid deviceId, byte[] agentNonce, string? agentVersion = null, string? os = null)
     {
         ArgumentNullException.ThrowIfNull(agentNonce);
         if (agentNonce.Length != ControlProtocol.NonceSize)
@@ -20,7 +20,7 @@ public static class LoginHandshake
             throw new ArgumentException($"the agent nonce must be {ControlProtocol.NonceSize} bytes, got {agentNonce.Length}", nameof(agentNonce));
         }
 
-        return new HelloRequest([.. ControlProtocol.SupportedVersions], deviceId, agentNonce, agentVersion);
+        return new HelloRequest([.. ControlProtocol.SupportedVersions], deviceId, agentNonce, agentVersion, os);
     }
 
     /// <summary>

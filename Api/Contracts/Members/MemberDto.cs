@@ -1,6 +1,9 @@
 namespace HamachiCloud.Api.Contracts.Members;
 
-/// <summary>A membership of a network.</summary>
+/// <summary>
+/// A membership of a network. <see cref="Devices"/>: the member's devices taking part in the network
+/// (active members only; empty for pending, rejected and evicted rows).
+/// </summary>
 public sealed record MemberDto(
     Guid UserId,
     string DisplayName,
@@ -8,4 +11,5 @@ public sealed record MemberDto(
     MemberRole Role,
     HubRole HubRole,
     MemberStatus Status,
-    DateTimeOffset JoinedAt);
+    DateTimeOffset JoinedAt,
+    IReadOnlyList<MemberDeviceDto>? Devices = null);

@@ -1,6 +1,10 @@
 namespace HamachiCloud.Api.Contracts.Networks;
 
-/// <summary>A network as one of its members (or a would-be member) sees it.</summary>
+/// <summary>
+/// A network as one of its members (or a would-be member) sees it. <see cref="OnlineCount"/>: active
+/// members with at least one device online in the network; <see cref="PendingCount"/>: join requests
+/// waiting for approval, for the network's owner and admins only (null for everyone else).
+/// </summary>
 public sealed record NetworkDto(
     Guid Id,
     string NetworkId,
@@ -15,4 +19,6 @@ public sealed record NetworkDto(
     int MemberCount,
     MemberRole? MyRole,
     MemberStatus? MyStatus,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    int? OnlineCount = null,
+    int? PendingCount = null);

@@ -21,4 +21,7 @@ internal static class AuthSchemes
 
     public const string ReadPolicy = "api.read";
     public const string WritePolicy = "api.write";
+
+    /// <summary>The Portal's live hub: an OAuth access token (not a personal token) with scope api.</summary>
+    public const string LivePolicy = "portal.live";
 }

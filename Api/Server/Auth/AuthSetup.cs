@@ -23,7 +23,10 @@ internal static class AuthSetup
 
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthSchemes.ReadPolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.ReadScope, AuthSchemes.WriteScope))
-            .AddPolicy(AuthSchemes.WritePolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.WriteScope));
+            .AddPolicy(AuthSchemes.WritePolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.WriteScope))
+            .AddPolicy(AuthSchemes.LivePolicy, p => p.AddAuthenticationSchemes(OpenIddictSetup.ValidationScheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(ctx => ctx.User.FindAll(AuthSchemes.ScopeClaim).Any(c => c.Value == AuthSchemes.ApiScope)));
         return services;
     }
 

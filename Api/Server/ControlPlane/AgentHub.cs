@@ -67,6 +67,8 @@ internal sealed class AgentHub(
         session.Version = version;
         session.DeviceId = request.DeviceId;
         session.AgentNonce = request.AgentNonce.ToArray();
+        session.AgentVersion = Devices.DeviceText.Clean(request.AgentVersion, Device.MaxAgentVersionLength);
+        session.Os = Devices.DeviceText.Clean(request.Os, Device.MaxOsLength);
         session.ServerNonce = RandomNumberGenerator.GetBytes(ControlProtocol.NonceSize);
         var proof = LoginTranscript.ServerProof(version, request.DeviceId, session.AgentNonce, session.ServerNonce);
         return Task.FromResult(new HelloResponse(version, session.ServerNonce, identity.Sign(proof)));
@@ -97,6 +99,8 @@ internal sealed class AgentHub(
         device!.ConnectionId = Context.ConnectionId;
         device.ConnectionNodeId = node.Id;
         device.LastSeenAt = now;
+        device.AgentVersion = session.AgentVersion ?? device.AgentVersion;
+        device.Os = session.Os ?? device.Os;
         await db.SaveChangesAsync(ct);
         session.Stage = AgentStage.LoggedIn;
         session.UserId = device.UserId;
@@ -128,10 +132,11 @@ internal sealed class AgentHub(
         }
 
         var endpointsChanged = device.Endpoints != endpoints;
+        var natChanged = nat is not null && nat != device.NatReport;
         device.Endpoints = endpoints;
         device.NatReport = nat ?? device.NatReport; // a report without NAT data keeps the last one
         await db.SaveChangesAsync(Context.ConnectionAborted);
-        if (endpointsChanged)
+        if (endpointsChanged || natChanged) // a new NAT type changes no map, but the Portal's member rows show it
         {
             changes.DeviceChanged(device.Id);
         }

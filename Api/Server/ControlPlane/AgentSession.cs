@@ -13,6 +13,11 @@ internal sealed class AgentSession
     public byte[] AgentNonce { get; set; } = [];
     public byte[] ServerNonce { get; set; } = [];
 
+    /// <summary>What the hello said about the agent (sanitized), stored on the device at login.</summary>
+    public string? AgentVersion { get; set; }
+
+    public string? Os { get; set; }
+
     /// <summary>Closes a refused connection shortly after the refusal was delivered.</summary>
     public ITimer? AbortTimer { get; set; }
 }

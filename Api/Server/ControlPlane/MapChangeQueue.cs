@@ -15,6 +15,8 @@ internal sealed class MapChangeQueue
     private HashSet<Guid> _networks = [];
     private HashSet<Guid> _verify = [];
     private HashSet<Guid> _revoked = [];
+    private HashSet<Guid> _paths = [];
+    private HashSet<Guid> _deletedNetworks = [];
 
     /// <summary>A device's own state changed (presence, endpoints, name, go-online/offline): it and its peers need new maps.</summary>
     public void DeviceChanged(Guid deviceId) => Add(ref _devices, deviceId);
@@ -27,6 +29,12 @@ internal sealed class MapChangeQueue
 
     /// <summary>A device was deleted: its live session is told goodbye.</summary>
     public void DeviceRevoked(Guid deviceId) => Add(ref _revoked, deviceId);
+
+    /// <summary>A device's path reports changed: watchers of its networks are told (no map change).</summary>
+    public void PathsChanged(Guid deviceId) => Add(ref _paths, deviceId);
+
+    /// <summary>A network was deleted (its members are recorded with <see cref="AccountChanged"/>): its watchers are told.</summary>
+    public void NetworkDeleted(Guid networkId) => Add(ref _deletedNetworks, networkId);
 
     /// <summary>
     /// A session dropped without goodbye: peers are asked to verify the device at the next tick, and
@@ -48,12 +56,14 @@ internal sealed class MapChangeQueue
         {
             var expired = _lost.Where(l => l.OfflineAt <= now).ToList();
             _lost.RemoveAll(l => l.OfflineAt <= now);
-            var batch = new MapChangeBatch(_devices, _accounts, _networks, _verify, _revoked, expired);
+            var batch = new MapChangeBatch(_devices, _accounts, _networks, _verify, _revoked, expired, _paths, _deletedNetworks);
             _devices = [];
             _accounts = [];
             _networks = [];
             _verify = [];
             _revoked = [];
+            _paths = [];
+            _deletedNetworks = [];
             return batch;
         }
     }

@@ -6,7 +6,8 @@ namespace HamachiCloud.Api.ControlPlane;
 /// The tick: every <see cref="ControlPlaneOptions.BatchIntervalMilliseconds"/> (a TimeProvider
 /// timer) it drains <see cref="MapChangeQueue"/> and lets <see cref="MapPublisher"/> send one
 /// update per affected device, so N members joining in one tick cost O(N) messages per tick,
-/// not O(N²). A failing tick is logged and the loop goes on.
+/// not O(N²); then <see cref="Live.PortalPublisher"/> pushes the Portal's member lists from the same
+/// batch. A failing tick is logged and the loop goes on.
 /// </summary>
 internal sealed class MapUpdateBatcher(
     MapChangeQueue queue,
@@ -30,7 +31,18 @@ internal sealed class MapUpdateBatcher(
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<MapPublisher>().PublishAsync(batch, ct);
+            var sent = await scope.ServiceProvider.GetRequiredService<MapPublisher>().PublishAsync(batch, ct);
+            try
+            {
+                // The Portal's live pushes come second: agents' maps are not delayed by them, nor lost when they fail.
+                await scope.ServiceProvider.GetRequiredService<Live.PortalPublisher>().PublishAsync(batch, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "portal live updates of this tick failed; the agents' maps were sent");
+            }
+
+            return sent;
         }
         finally
         {

@@ -45,6 +45,18 @@ internal static class NatReports
             relays.Count > 0 ? relays : null);
     }
 
+    /// <summary>
+    /// The one-word NAT type shown to people: "udp-blocked", "symmetric" (endpoint-dependent mapping:
+    /// hole punching needs the other side to be open), "endpoint-independent", or null (not measured).
+    /// </summary>
+    public static string? TypeOf(NatReport? report) => report switch
+    {
+        { UdpBlocked: true } => "udp-blocked",
+        { Mapping: "endpoint-dependent" } or { EndpointIndependentMapping: false } => "symmetric",
+        { Mapping: "endpoint-independent" } or { EndpointIndependentMapping: true } => "endpoint-independent",
+        _ => null,
+    };
+
     public static string? ToJson(NatReport? report) => report is null ? null : JsonSerializer.Serialize(report, Json);
 
     /// <summary>The stored report, or null (none, or unreadable after a format change).</summary>

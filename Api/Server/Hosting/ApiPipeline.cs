@@ -5,6 +5,7 @@ using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
 using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
+using HamachiCloud.Api.Live;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
 using HamachiCloud.Api.Paths;
@@ -30,6 +31,7 @@ internal static class ApiPipeline
         app.UseMiddleware<BanMiddleware>();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UsePortalAccessToken();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -50,9 +52,11 @@ internal static class ApiPipeline
         api.MapBanEndpoints();
         api.MapRelayEndpoints();
         api.MapPathEndpoints();
+        api.MapDeviceCodeEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub
+        app.MapHub<PortalHub>(Contracts.Live.PortalHubContract.PortalHubPath, o => o.CloseOnAuthenticationExpiration = true);
 
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
             MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());

@@ -71,6 +71,8 @@ internal static class ApiServices
             o.MaximumReceiveMessageSize = controlPlane.MaximumReceiveMessageBytes;
             o.SupportedProtocols = ["messagepack"]; // agents speak MessagePack only
         });
+        signalR.AddJsonProtocol(o => HamachiJson.Configure(o.PayloadSerializerOptions));
+        signalR.AddHubOptions<Live.PortalHub>(o => o.SupportedProtocols = ["json"]); // the Portal: JSON with the REST conventions
         // A call whose arguments do not bind closes the connection like any malformed frame.
         var messagePack = services.Single(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(MessagePackHubProtocol));
         services.Remove(messagePack);
@@ -123,6 +125,12 @@ internal static class ApiServices
         services.AddScoped<AgentCommands>();
         services.AddScoped<RelayTokens>();
         services.AddScoped<Paths.PathReports>();
+
+        // The Portal's live hub: this node's watchers, the pushes after each tick, group revalidation.
+        services.AddSingleton<Live.PortalWatchers>();
+        services.AddScoped<Live.PortalWatchGroups>();
+        services.AddScoped<Live.PortalPublisher>();
+        services.AddHostedService<Live.PortalWatchRevalidator>();
     }
 
     /// <summary>

@@ -108,32 +108,57 @@ internal static class ConnectEndpoints
         return HtmlPages.Verify(antiforgery.GetAndStoreTokens(ctx), code, message: null);
     }
 
+    /// <summary>
+    /// Approves or denies a user code. From the Identity cookie's page (antiforgery required), or from
+    /// the Portal's server with <c>Authorization: Bearer</c> (an OAuth access token with scope api; not
+    /// ambient, so no antiforgery; errors are problem details). A decided code's request record goes.
+    /// </summary>
     private static async Task<IResult> VerifySubmitAsync(
-        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, HamachiDbContext db)
     {
-        await antiforgery.ValidateRequestAsync(ctx);
-        var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
-        var user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
-        if (user is null)
+        var bearer = ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        User? user;
+        if (bearer)
         {
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = "/connect/verify" }, [OpenIddictSetup.CookieScheme]);
+            user = await DeviceApproval.BearerUserAsync(ctx, users);
         }
-
-        if (user.MustChangePassword)
+        else
         {
-            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return HtmlPages.Message("Change your password first", "You signed in with a one-time password; choose your own password at /account/change-password before approving devices.");
+            if (!await antiforgery.IsRequestValidAsync(ctx))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return HtmlPages.Message("Form expired", "The approval form was not sent from this page (or it is too old). Reload /connect/verify and try again.");
+            }
+
+            var session = await ctx.AuthenticateAsync(OpenIddictSetup.CookieScheme);
+            user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
+            if (user is null)
+            {
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = "/connect/verify" }, [OpenIddictSetup.CookieScheme]);
+            }
+
+            if (user.MustChangePassword)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return HtmlPages.Message("Change your password first", "You signed in with a one-time password; choose your own password at /account/change-password before approving devices.");
+            }
         }
 
         // OpenIddict has resolved the user_code of the form; a client id means it is valid and pending.
         var result = await ctx.AuthenticateAsync(OidcScheme);
         if (!result.Succeeded || string.IsNullOrEmpty(result.Principal?.GetClaim(Claims.ClientId)))
         {
+            if (bearer)
+            {
+                throw new ApiProblemException(400, ErrorCodes.DeviceCodeNotFound, DeviceCodes.NotFoundDetail);
+            }
+
             ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
             return HtmlPages.Verify(antiforgery.GetAndStoreTokens(ctx), "", "That code is invalid or has expired. Start `hamachi login` again.");
         }
 
         var form = await ctx.Request.ReadFormAsync();
+        await DeviceCodes.ForgetAsync(db, form["user_code"], ctx.RequestAborted);
         if (form["action"] != "approve")
         {
             return Results.Forbid(

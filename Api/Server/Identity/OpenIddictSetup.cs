@@ -65,6 +65,7 @@ internal static class OpenIddictSetup
                 o.AddSigningKey(TokenKeyStore.Load(options.KeyDirectory, "signing"));
                 o.AddEncryptionKey(TokenKeyStore.Load(options.KeyDirectory, "encryption"));
                 o.DisableAccessTokenEncryption();
+                o.AddEventHandler(DeviceAuthorizationRecorder.Descriptor); // records hamachi login requests, points at the Portal
                 var aspnet = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -78,7 +79,8 @@ internal static class OpenIddictSetup
             .AddValidation(o =>
             {
                 o.UseLocalServer();
-                o.UseAspNetCore();
+                // Tokens in URLs end up in logs: only the header, except on the Portal's hub for browsers (PortalAccessToken).
+                o.UseAspNetCore().DisableAccessTokenExtractionFromQueryString().DisableAccessTokenExtractionFromBodyForm();
             });
 
         return services;

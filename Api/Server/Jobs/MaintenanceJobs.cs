@@ -2,7 +2,7 @@ using OpenIddict.Abstractions;
 
 namespace HamachiCloud.Api.Jobs;
 
-/// <summary>Recurring housekeeping run by Hangfire: expired tokens, authorizations and bans; stale path reports.</summary>
+/// <summary>Recurring housekeeping run by Hangfire: expired tokens, authorizations and bans; stale path reports; expired device-code requests.</summary>
 public sealed class MaintenanceJobs(
     IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, HamachiDbContext db, TimeProvider clock)
 {
@@ -20,5 +20,9 @@ public sealed class MaintenanceJobs(
         // Path reports are live telemetry: once stale they are no longer listed, so they go.
         var staleSince = clock.GetUtcNow() - Paths.PathReports.StaleAfter;
         await db.PeerPaths.Where(p => p.ReportedAt < staleSince).ExecuteDeleteAsync(ct);
+
+        // Device-flow requests are only shown while their code can still be approved.
+        var now = clock.GetUtcNow();
+        await db.DeviceCodeRequests.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(ct);
     }
 }

@@ -122,20 +122,15 @@ internal sealed class MemberService(
         changes.AccountChanged(userId);
     }
 
-    /// <summary>Active members for everyone; managers also see pending, rejected and evicted rows.</summary>
-    public async Task<List<MemberDto>> ListAsync(Guid userId, Guid networkId, CancellationToken ct)
+    /// <summary>
+    /// Active members for everyone; managers also see pending, rejected and evicted rows. Each active
+    /// member with its devices in this network. Two queries whatever the size (<see cref="MemberListLoader"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<MemberDto>> ListAsync(Guid userId, Guid networkId, CancellationToken ct)
     {
-        var network = await networks.LoadAsync(networkId, ct);
-        var me = Access.RequireMember(network, userId);
-        var manager = me.Role is MemberRole.Owner or MemberRole.Admin;
-        var rows = await db.Memberships
-            .Where(m => m.NetworkId == networkId && (manager || m.Status == MemberStatus.Active))
-            .Select(m => new { m, m.User!.DisplayName })
-            .ToListAsync(ct);
-        return rows
-            .OrderByDescending(r => r.m.Role).ThenBy(r => r.m.CreatedAt)
-            .Select(r => ToDto(r.m, r.DisplayName))
-            .ToList();
+        var members = await MemberListLoader.LoadAsync(db, networkId, ct);
+        var role = members?.ActiveRole(userId) ?? throw ApiProblemException.NotFound("network");
+        return members.ViewFor(NetworkMembers.IsManager(role));
     }
 
     public Task<MemberDto> ApproveAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct) =>

@@ -55,20 +55,12 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         return await GetAsync(userId, network.Id, ct);
     }
 
-    /// <summary>The networks the user is an active or pending member of.</summary>
+    /// <summary>The networks the user is an active or pending member of (three queries, <see cref="NetworkListing"/>).</summary>
     public async Task<List<NetworkDto>> ListMineAsync(Guid userId, CancellationToken ct)
     {
-        var ids = await db.Memberships
-            .Where(m => m.UserId == userId && (m.Status == MemberStatus.Active || m.Status == MemberStatus.Pending))
-            .Select(m => m.NetworkId)
-            .ToListAsync(ct);
-        var result = new List<NetworkDto>(ids.Count);
-        foreach (var id in ids)
-        {
-            result.Add(await ToDtoAsync(await LoadAsync(id, ct), userId, ct));
-        }
-
-        return result.OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var mine = db.Networks.Where(n => n.Memberships.Any(m => m.UserId == userId && (m.Status == MemberStatus.Active || m.Status == MemberStatus.Pending)));
+        var result = await NetworkListing.LoadAsync(db, userId, mine, ct);
+        return result.OrderBy(n => n.Name, StringComparer.OrdinalIgnoreCase).ThenBy(n => n.Id).ToList();
     }
 
     /// <summary>404 unless the caller is an active or pending member (existence is not revealed).</summary>
@@ -143,6 +135,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         db.Networks.Remove(network);
         audit.Record(userId, "network.deleted", "network", network.Id, network.NetworkId);
         await db.SaveChangesAsync(ct);
+        changes.NetworkDeleted(id);
         foreach (var member in memberIds)
         {
             changes.AccountChanged(member);
@@ -153,25 +146,11 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         await db.Networks.Include(n => n.Memberships).Include(n => n.Plan).FirstOrDefaultAsync(n => n.Id == id, ct)
         ?? throw ApiProblemException.NotFound("network");
 
+    /// <summary>The network as <paramref name="userId"/> sees it, read after any change was saved.</summary>
     internal async Task<NetworkDto> ToDtoAsync(Network network, Guid userId, CancellationToken ct)
     {
-        var (limit, planName) = await MemberLimits.ForAsync(db, network, ct);
-        var me = network.Memberships.FirstOrDefault(m => m.UserId == userId);
-        return new NetworkDto(
-            network.Id,
-            network.NetworkId,
-            network.Name,
-            network.Type,
-            network.JoinPolicy,
-            network.PasswordHash is not null,
-            network.IsLocked,
-            network.OwnerId,
-            planName,
-            limit,
-            network.Memberships.Count(m => m.Status == MemberStatus.Active),
-            me?.Role,
-            me?.Status,
-            network.CreatedAt);
+        var id = network.Id;
+        return (await NetworkListing.LoadAsync(db, userId, db.Networks.Where(n => n.Id == id), ct)).Single();
     }
 
     private async Task<string> NewNetworkIdAsync(CancellationToken ct)

@@ -11,7 +11,7 @@ namespace HamachiCloud.Api.Paths;
 /// database (<see cref="PeerPathRecord"/>, so every Api node answers the same and a restart loses
 /// nothing) and answers <c>GET /api/v1/networks/{id}/paths</c> for the network's members. Scoped.
 /// </summary>
-internal sealed class PathReports(HamachiDbContext db, TimeProvider clock, ILogger<PathReports> log)
+internal sealed class PathReports(HamachiDbContext db, ControlPlane.MapChangeQueue changes, TimeProvider clock, ILogger<PathReports> log)
 {
     /// <summary>Most peers kept per reporting device (later entries of a report are dropped).</summary>
     public const int MaxPeersPerDevice = 512;
@@ -83,7 +83,8 @@ internal sealed class PathReports(HamachiDbContext db, TimeProvider clock, ILogg
                 log.LogDebug("path report of {DeviceId}: {Kept} of {Sent} entries kept", deviceId, kept.Count, entries.Count);
             }
 
-            if (fresh && !db.ChangeTracker.HasChanges())
+            var changed = db.ChangeTracker.HasChanges();
+            if (fresh && !changed)
             {
                 return; // an identical repeat: the stored rows say the same and are recent
             }
@@ -96,6 +97,11 @@ internal sealed class PathReports(HamachiDbContext db, TimeProvider clock, ILogg
             try
             {
                 await db.SaveChangesAsync(ct);
+                if (changed)
+                {
+                    changes.PathsChanged(deviceId); // the Portal's watchers re-read the paths; a mere refresh is not news
+                }
+
                 return;
             }
             catch (DbUpdateException) when (attempt < 3)

@@ -1,0 +1,30 @@
+using HamachiCloud.Api.Auth;
+using HamachiCloud.Api.Contracts.DeviceCodes;
+
+namespace HamachiCloud.Api.Identity;
+
+/// <summary>
+/// <c>GET /api/v1/device-codes/{userCode}</c>: what a pending <c>hamachi login</c> is (device name,
+/// OS, address, times) for the Portal's approval page. Any signed-in user with read access: the
+/// code itself is the secret the CLI showed. Approval goes through <c>POST /connect/verify</c>.
+/// </summary>
+internal static class DeviceCodeEndpoints
+{
+    public static void MapDeviceCodeEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGroup("/device-codes").WithTags("Device codes").RequireAuthorization(AuthSchemes.ReadPolicy)
+            .MapGet("/{userCode}", GetAsync)
+            .WithSummary("A pending device-flow sign-in by its user code (case and dashes do not matter); 404 device_code_not_found when unknown or expired");
+    }
+
+    private static async Task<DeviceCodeRequestDto> GetAsync(string userCode, HamachiDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var normalized = DeviceCodes.Normalize(userCode);
+        new Validator()
+            .Check(normalized is not null, "userCode", "must be the letters and digits the CLI showed (dashes and spaces allowed), at most 64")
+            .ThrowIfInvalid();
+        var request = await DeviceCodes.FindAsync(db, normalized!, clock.GetUtcNow(), ct)
+            ?? throw new ApiProblemException(404, ErrorCodes.DeviceCodeNotFound, DeviceCodes.NotFoundDetail);
+        return new DeviceCodeRequestDto(request.UserCode, request.DeviceName, request.DeviceOs, request.RequestedFrom, request.RequestedAt, request.ExpiresAt);
+    }
+}

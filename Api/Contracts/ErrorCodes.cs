@@ -34,4 +34,9 @@ public static class ErrorCodes
     public const string NotGateway = "not_gateway";
     public const string RouteOverlap = "route_overlap";
     public const string PasswordChangeRequired = "password_change_required";
+    public const string InvalidToken = "invalid_token";
+    public const string InvalidCode = "invalid_code";
+    public const string TwoFactorRequired = "two_factor_required";
+    public const string TwoFactorEnabled = "two_factor_enabled";
+    public const string TwoFactorNotEnabled = "two_factor_not_enabled";
 }

@@ -70,7 +70,7 @@ public abstract class TwoFactorTests(AccountWorld world)
         Assert.Contains("role=\"alert\"", page, StringComparison.Ordinal);
         Assert.Contains("wrong", page, StringComparison.Ordinal);
         var stillOut = await browser.GetAsync(authorize);
-        Assert.StartsWith("/account/login", stillOut.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/account/login", stillOut.Headers.Location!.ToString(), StringComparison.Ordinal);
 
         var right = await AccountSteps.SignInWithSecondFactorAsync(browser, user.Email, user.Password, Totp.Code(key, Now), authorize);
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);

@@ -22,6 +22,7 @@ public abstract class AccountRecoveryTests(AccountWorld world)
         var anonymous = new HamachiClient(f.CreateClient());
         var account = await anonymous.RegisterAsync(new RegisterRequest(email, AccountSteps.Password, "New"));
 
+        Assert.False(account.EmailConfirmed);
         var mail = Assert.Single(AccountSteps.MailsTo(f, email));
         Assert.Equal("Confirm your HamachiCloud account", mail.Subject);
         Assert.Contains("no-reply@hamachi.local", mail.From.ToString(), StringComparison.Ordinal);
@@ -31,12 +32,25 @@ public abstract class AccountRecoveryTests(AccountWorld world)
 
         // Before confirming: the right password is refused with a clear message and does not count as a failure.
         using var browser = OAuthFlows.Browser(f);
+        async Task<string> refusedPageAsync() => await (await OAuthFlows.LoginAsync(browser, email, AccountSteps.Password)).Content.ReadAsStringAsync();
         for (var i = 0; i < 6; i++)
         {
             var refused = await OAuthFlows.LoginAsync(browser, email, AccountSteps.Password);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("not confirmed yet", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+
+        using var forged = await browser.PostAsync("/account/resend-confirmation", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = email }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode); // no antiforgery token
+        Assert.Single(AccountSteps.MailsTo(f, email));
+        var resendPage = await refusedPageAsync();
+        using var resend = await browser.PostAsync("/account/resend-confirmation", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["__RequestVerificationToken"] = OAuthFlows.Antiforgery(resendPage),
+        }));
+        Assert.Equal(HttpStatusCode.OK, resend.StatusCode);
+        Assert.Equal(2, AccountSteps.MailsTo(f, email).Count);
 
         var wrong = await OAuthFlows.LoginAsync(browser, email, "not the password at all");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -60,7 +74,8 @@ public abstract class AccountRecoveryTests(AccountWorld world)
         var tokens = await OAuthFlows.SignInWithCodeAsync(f, email, AccountSteps.Password);
         var client = new HamachiClient(f.CreateClient());
         client.UseAccessToken(tokens.AccessToken);
-        Assert.Equal(account.Id, (await client.GetMeAsync()).Id);
+        var me = await client.GetMeAsync();
+        Assert.Equal((account.Id, true, false), (me.Id, me.EmailConfirmed, me.TwoFactorEnabled));
         Assert.Contains(await AuditActionsAsync(f, account.Id), a => a == "account.email_confirmed");
     }
 

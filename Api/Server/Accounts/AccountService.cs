@@ -53,6 +53,7 @@ internal sealed class AccountService(HamachiDbContext db, UserManager<User> user
             .Select(s => s.Plan!.Name)
             .FirstOrDefaultAsync(ct) ?? "Free";
         var devices = await db.Devices.CountAsync(d => d.UserId == userId, ct);
-        return new AccountDto(user.Id, user.Email ?? "", user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(), plan, devices, Plan.MaxDevicesPerAccount, user.CreatedAt);
+        return new AccountDto(user.Id, user.Email ?? "", user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(), plan, devices, Plan.MaxDevicesPerAccount, user.CreatedAt,
+            user.EmailConfirmed, user.TwoFactorEnabled);
     }
 }

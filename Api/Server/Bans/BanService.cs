@@ -1,8 +1,8 @@
 using System.Net;
 using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Bans;
 using HamachiCloud.Api.ControlPlane;
-using HamachiCloud.Api.Auth;
 
 namespace HamachiCloud.Api.Bans;
 

@@ -35,4 +35,9 @@ public static class ErrorCodes
     public const string RouteOverlap = "route_overlap";
     public const string PasswordChangeRequired = "password_change_required";
     public const string DeviceCodeNotFound = "device_code_not_found";
+    public const string InvalidToken = "invalid_token";
+    public const string InvalidCode = "invalid_code";
+    public const string TwoFactorRequired = "two_factor_required";
+    public const string TwoFactorEnabled = "two_factor_enabled";
+    public const string TwoFactorNotEnabled = "two_factor_not_enabled";
 }

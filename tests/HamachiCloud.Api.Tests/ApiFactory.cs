@@ -39,6 +39,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>The directory holding the server identity key (<c>Identity:KeyDirectory</c>).</summary>
     public string KeyDirectory => Path.Combine(_directory, "keys");
 
+    /// <summary>Where the Api writes its mails as .eml files (<c>Mail:PickupDirectory</c>).</summary>
+    public string MailDirectory => Path.Combine(_directory, "mail");
+
     /// <summary>
     /// A second Api node of the same deployment: same database and key directory (so the same
     /// server identity and token keys), its own settings (e.g. the same Redis). Dispose it before the first.
@@ -85,6 +88,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _connectionString);
         builder.UseSetting("Identity:KeyDirectory", Path.Combine(_directory, "keys"));
         builder.UseSetting("RateLimits:RegistrationsPerMinute", "100000");
+        builder.UseSetting("RateLimits:AccountRecoveryPerMinute", "100000");
+        builder.UseSetting("Mail:PickupDirectory", MailDirectory);
+
+        // Most tests register and sign in at once, and grant staff roles without an authenticator;
+        // the account tests turn both back on (AccountWorld).
+        builder.UseSetting("Identity:RequireConfirmedEmail", "false");
+        builder.UseSetting("Identity:RequireTwoFactorForStaff", "false");
         builder.UseSetting("Identity:AllowHttp", "true");
         builder.UseSetting("Bootstrap:CreateAdmin", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

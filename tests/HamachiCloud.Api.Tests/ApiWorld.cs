@@ -13,6 +13,9 @@ public abstract class ApiWorld : IAsyncDisposable
 
     protected abstract DatabaseProvider Provider { get; }
 
+    /// <summary>Extra configuration keys for this world's Api (null: the test defaults of <see cref="ApiFactory"/>).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async Task<ApiFactory> GetAsync()
     {
         await _gate.WaitAsync();
@@ -20,7 +23,7 @@ public abstract class ApiWorld : IAsyncDisposable
         {
             if (_factory is null)
             {
-                var factory = await ApiFactory.CreateAsync(Provider);
+                var factory = await ApiFactory.CreateAsync(Provider, Settings);
                 Configure(factory);
                 _ = factory.Server; // start now: migrations, clients
                 _factory = factory;

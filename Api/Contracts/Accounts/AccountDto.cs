@@ -1,6 +1,9 @@
 namespace HamachiCloud.Api.Contracts.Accounts;
 
-/// <summary>An account as its owner sees it (GET /api/v1/me).</summary>
+/// <summary>
+/// An account as its owner sees it (GET /api/v1/me). <see cref="EmailConfirmed"/> false: sign-in waits for the
+/// mailed link (when the deployment requires it); <see cref="TwoFactorEnabled"/>: an authenticator is on.
+/// </summary>
 public sealed record AccountDto(
     Guid Id,
     string Email,
@@ -9,4 +12,6 @@ public sealed record AccountDto(
     string Plan,
     int DeviceCount,
     int MaxDevices,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool EmailConfirmed = false,
+    bool TwoFactorEnabled = false);

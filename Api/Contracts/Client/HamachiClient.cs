@@ -185,11 +185,18 @@ public sealed partial class HamachiClient
                 root.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "",
                 root.TryGetProperty("title", out var t) ? t.GetString() : null,
                 root.TryGetProperty("detail", out var d) ? d.GetString() : null,
-                errors);
+                errors,
+                root.TryGetProperty("correlationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : HeaderCorrelationId(response));
         }
         catch (JsonException)
         {
-            return new ApiProblem(status, "", response.ReasonPhrase, text.Length > 200 ? text[..200] : text, null);
+            return new ApiProblem(status, "", response.ReasonPhrase, text.Length > 200 ? text[..200] : text, null, HeaderCorrelationId(response));
         }
     }
+
+    /// <summary>The header the Api answers every request with (and takes from a request that sends a valid one).</summary>
+    public const string CorrelationIdHeader = "X-Correlation-Id";
+
+    private static string? HeaderCorrelationId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(CorrelationIdHeader, out var values) ? values.FirstOrDefault() : null;
 }

@@ -1,17 +1,16 @@
-using System.Net.Mail;
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Accounts;
 using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.Accounts;
 
-/// <summary>Registration and the account's own view of itself.</summary>
-internal sealed class AccountService(HamachiDbContext db, UserManager<User> users, AuditLog audit, TimeProvider clock)
+/// <summary>Registration (which mails the email confirmation link) and the account's own view of itself.</summary>
+internal sealed class AccountService(HamachiDbContext db, UserManager<User> users, AuditLog audit, AccountMails mails, TimeProvider clock)
 {
     public async Task<AccountDto> RegisterAsync(RegisterRequest request, CancellationToken ct)
     {
         new Validator()
-            .Check(IsEmail(request.Email), "email", "must be an email address")
+            .Check(EmailAddresses.IsValid(request.Email), "email", "must be an email address")
             .Check(request.Password is { Length: > 0 and <= 256 }, "password", "is required (at most 256 characters)")
             .Name("displayName", request.DisplayName, required: false)
             .ThrowIfInvalid();
@@ -41,6 +40,7 @@ internal sealed class AccountService(HamachiDbContext db, UserManager<User> user
 
         audit.Record(user.Id, "account.registered", "user", user.Id);
         await db.SaveChangesAsync(ct);
+        await mails.SendConfirmationAsync(user, ct);
         return await GetAsync(user.Id, ct);
     }
 
@@ -53,9 +53,7 @@ internal sealed class AccountService(HamachiDbContext db, UserManager<User> user
             .Select(s => s.Plan!.Name)
             .FirstOrDefaultAsync(ct) ?? "Free";
         var devices = await db.Devices.CountAsync(d => d.UserId == userId, ct);
-        return new AccountDto(user.Id, user.Email ?? "", user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(), plan, devices, Plan.MaxDevicesPerAccount, user.CreatedAt);
+        return new AccountDto(user.Id, user.Email ?? "", user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(), plan, devices, Plan.MaxDevicesPerAccount, user.CreatedAt,
+            user.EmailConfirmed, user.TwoFactorEnabled);
     }
-
-    private static bool IsEmail(string? value) =>
-        value is { Length: > 2 and <= 254 } && MailAddress.TryCreate(value.Trim(), out var a) && a.Address == value.Trim();
 }

@@ -8,11 +8,30 @@ public sealed class RateLimitOptions
     /// <summary>Account registrations per client address per minute.</summary>
     public int RegistrationsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Anonymous account-recovery requests (confirm email, resend confirmation, forgot / reset password)
+    /// per client address per minute, all four together.
+    /// </summary>
+    public int AccountRecoveryPerMinute { get; set; } = 10;
+
     internal sealed class Validator : Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>
     {
-        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, RateLimitOptions o) =>
-            o.RegistrationsPerMinute is < 1 or > 1_000_000
-                ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{Section}:RegistrationsPerMinute must be 1..1000000")
-                : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+        public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, RateLimitOptions o)
+        {
+            var failures = new List<string>();
+            if (o.RegistrationsPerMinute is < 1 or > 1_000_000)
+            {
+                failures.Add($"{Section}:RegistrationsPerMinute must be 1..1000000");
+            }
+
+            if (o.AccountRecoveryPerMinute is < 1 or > 1_000_000)
+            {
+                failures.Add($"{Section}:AccountRecoveryPerMinute must be 1..1000000");
+            }
+
+            return failures.Count == 0
+                ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+                : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+        }
     }
 }

@@ -3,20 +3,26 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace HamachiCloud.Api.Accounts;
 
-/// <summary>Rate limits per client address on abuse-prone endpoints (registration, sign-in).</summary>
+/// <summary>Rate limits per client address on abuse-prone endpoints (registration, account recovery).</summary>
 internal static class RateLimits
 {
     public const string Registration = "registration";
 
-    public static IServiceCollection AddHamachiRateLimits(this IServiceCollection services, int registrationsPerMinute)
+    /// <summary>Confirm email, resend confirmation, forgot and reset password: one budget per address.</summary>
+    public const string AccountRecovery = "account-recovery";
+
+    public static IServiceCollection AddHamachiRateLimits(this IServiceCollection services, RateLimitOptions limits)
     {
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(Registration, ctx => RateLimitPartition.GetFixedWindowLimiter(
-                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = registrationsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.AddPolicy(Registration, ctx => PerAddress(ctx, limits.RegistrationsPerMinute));
+            o.AddPolicy(AccountRecovery, ctx => PerAddress(ctx, limits.AccountRecoveryPerMinute));
         });
         return services;
     }
+
+    private static RateLimitPartition<string> PerAddress(HttpContext ctx, int perMinute) => RateLimitPartition.GetFixedWindowLimiter(
+        ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
 }

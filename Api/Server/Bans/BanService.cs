@@ -1,13 +1,13 @@
 using System.Net;
 using HamachiCloud.Api.Audit;
+using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Bans;
 using HamachiCloud.Api.ControlPlane;
-using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.Bans;
 
 /// <summary>IP-range bans, managed by support staff and admins only.</summary>
-internal sealed class BanService(HamachiDbContext db, UserManager<User> users, AuditLog audit, BanList bans, LiveSessions sessions, TimeProvider clock)
+internal sealed class BanService(HamachiDbContext db, StaffAccess staff, AuditLog audit, BanList bans, LiveSessions sessions, TimeProvider clock)
 {
     public async Task<BanDto> CreateAsync(Guid userId, CreateBanRequest request, CancellationToken ct)
     {
@@ -53,14 +53,7 @@ internal sealed class BanService(HamachiDbContext db, UserManager<User> users, A
         bans.Invalidate();
     }
 
-    private async Task RequireStaffAsync(Guid userId)
-    {
-        var user = await users.FindByIdAsync(userId.ToString());
-        if (user is null || !(await users.IsInRoleAsync(user, Roles.Support) || await users.IsInRoleAsync(user, Roles.Admin)))
-        {
-            throw ApiProblemException.Forbidden("only support staff can manage bans");
-        }
-    }
+    private Task RequireStaffAsync(Guid userId) => staff.RequireAsync(userId, "manage bans");
 
     private static BanDto ToDto(IpRangeBan b) => new(b.Id, b.Cidr, b.Reason, b.CreatedAt, b.ExpiresAt, b.CreatedById);
 }

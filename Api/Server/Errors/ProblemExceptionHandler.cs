@@ -7,7 +7,8 @@ namespace HamachiCloud.Api.Errors;
 /// <summary>
 /// Turns every exception into a problem-details answer with a stable <c>code</c>: rule violations
 /// keep their status, malformed requests (bad JSON, wrong types, unknown members) become 400,
-/// anything else 500 without internals.
+/// anything else 500 without internals. Every body carries the request's <c>correlationId</c>
+/// (added by the problem-details service, see <see cref="CorrelationIdMiddleware"/>).
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
@@ -23,7 +24,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
         if (status >= 500)
         {
-            log.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            log.LogError(exception, "unhandled error on {Method} {Path} (correlation id {CorrelationId})",
+                context.Request.Method, context.Request.Path, CorrelationIdMiddleware.Of(context));
         }
 
         context.Response.StatusCode = status;

@@ -11,7 +11,9 @@ using HamachiCloud.Api.Networks;
 using HamachiCloud.Api.Paths;
 using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
+using HamachiCloud.Api.Sessions;
 using HamachiCloud.Api.SetupKeys;
+using HamachiCloud.Api.TwoFactor;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -25,6 +27,7 @@ internal static class ApiPipeline
 {
     public static void UseHamachiApi(this WebApplication app)
     {
+        app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(WriteStatusProblemAsync);
@@ -44,6 +47,8 @@ internal static class ApiPipeline
 
         var api = app.MapGroup("/api/v1");
         api.MapAccountEndpoints();
+        api.MapTwoFactorEndpoints();
+        api.MapSessionEndpoints();
         api.MapNetworkEndpoints();
         api.MapMemberEndpoints();
         api.MapRouteEndpoints();

@@ -7,11 +7,14 @@ using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
 using HamachiCloud.Api.Identity;
 using HamachiCloud.Api.Jobs;
+using HamachiCloud.Api.Mail;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
 using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
+using HamachiCloud.Api.Sessions;
 using HamachiCloud.Api.SetupKeys;
+using HamachiCloud.Api.TwoFactor;
 using HamachiCloud.Migrations;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -36,6 +39,7 @@ internal static class ApiServices
         var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());
         Bind<RelaysOptions>(builder, RelaysOptions.Section, new RelaysOptions.Validator());
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
+        Bind<MailOptions>(builder, MailOptions.Section, new MailOptions.Validator());
         Bind<ProxyOptions>(builder, ProxyOptions.Section, new ProxyOptions.Validator());
         RefuseHostForwardedHeaders(builder.Configuration);
 
@@ -48,12 +52,12 @@ internal static class ApiServices
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(identity.KeyDirectory, "data-protection")));
         services.AddHamachiIdentity(identity);
         services.AddHamachiAuth();
-        services.AddHamachiRateLimits(limits.RegistrationsPerMinute);
+        services.AddHamachiRateLimits(limits);
         services.AddAntiforgery();
 
         services.ConfigureHttpJsonOptions(o => HamachiJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = CorrelationIdMiddleware.AddToProblem);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -102,6 +106,13 @@ internal static class ApiServices
         services.AddScoped<AuditLog>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<MailSender>();
+        services.AddScoped<AccountMails>();
+        services.AddScoped<EmailConfirmationService>();
+        services.AddScoped<PasswordService>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<StaffAccess>();
+        services.AddScoped<TwoFactorService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
         services.AddScoped<RouteService>();

@@ -4,36 +4,79 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace HamachiCloud.Api.Identity;
 
 /// <summary>
-/// The few plain pages the Api serves itself (sign-in, password change, device-code approval) until the Portal
-/// takes them over. Every value written into them is HTML-encoded.
+/// The few pages the Api serves itself (sign-in and its two-factor step, password change, device-code
+/// approval, messages), in the Portal's look through the one external stylesheet <see cref="PageStyles"/>
+/// (no inline styles or scripts). Every value written into them is HTML-encoded; every form carries the
+/// antiforgery token; every input has a label; form errors are announced (<c>role="alert"</c>).
 /// </summary>
 internal static class HtmlPages
 {
-    public static IResult Login(AntiforgeryTokenSet token, string returnUrl, string? error) => Page(
+    public static IResult Login(AntiforgeryTokenSet token, string returnUrl, string portalUrl, string? error, string? email = null, string? notice = null) => Page(
         "Sign in",
         $"""
-        <form method="post" action="/account/login">
+        {Notice(notice)}
+        <form method="post" action="/account/login" novalidate>
           {Hidden(token)}
           <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
-          <label>Email <input name="email" type="email" autocomplete="username" required></label>
-          <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-          {(error is null ? "" : $"<p class=\"error\">{E(error)}</p>")}
-          <button type="submit">Sign in</button>
+          {Field("email", "Email", "email", "username", error is not null, value: email, extra: "required autofocus")}
+          <div class="field">
+            <label for="password">Password</label>
+            <a class="corner" href="{E(portalUrl)}/account/forgot-password">Forgot password?</a>
+            <input id="password" name="password" type="password" autocomplete="current-password" required{Invalid(error is not null)}>
+          </div>
+          {Error(error)}
+          <div class="actions"><button class="btn btn-filled btn-block" type="submit">Sign in</button></div>
         </form>
+        <p class="links"><span class="muted">New to HamachiCloud?</span> <a href="{E(portalUrl)}/signup">Create an account</a></p>
+        """);
+
+    /// <summary>The step after a right password on an account with two-factor authentication.</summary>
+    public static IResult TwoFactor(AntiforgeryTokenSet token, string returnUrl, string? error) => Page(
+        "Two-factor authentication",
+        $"""
+        <p>Open your authenticator app and type the 6-digit code it shows for HamachiCloud. Lost your phone? Type one of your recovery codes instead.</p>
+        <form method="post" action="/account/login/two-factor" novalidate>
+          {Hidden(token)}
+          <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
+          <div class="field">
+            <label for="code">Authentication code or recovery code</label>
+            <input id="code" class="code-input" name="code" type="text" inputmode="text" autocomplete="one-time-code" maxlength="64" required autofocus
+              aria-describedby="code-hint"{Invalid(error is not null)}>
+            <span id="code-hint" class="hint">6 digits, e.g. 123 456; a recovery code looks like ABCDE-FGHJK and works once.</span>
+          </div>
+          {Error(error)}
+          <div class="actions"><button class="btn btn-filled btn-block" type="submit">Verify</button></div>
+        </form>
+        <p class="links"><a href="/account/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}">Back to sign-in</a></p>
+        """);
+
+    /// <summary>The sign-in page's answer for a right password on an account whose email is not confirmed yet.</summary>
+    public static IResult ConfirmEmailFirst(AntiforgeryTokenSet token, string email, string returnUrl) => Page(
+        "Confirm your email first",
+        $"""
+        <p class="error" role="alert">Your email address is not confirmed yet. Open the link we mailed to <strong>{E(email)}</strong>, then sign in again.</p>
+        <form method="post" action="/account/resend-confirmation">
+          {Hidden(token)}
+          <input type="hidden" name="email" value="{E(email)}">
+          <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
+          <p class="muted">No mail? Look in the spam folder, or have it sent again.</p>
+          <div class="actions"><button class="btn btn-outlined" type="submit">Send the link again</button></div>
+        </form>
+        <p class="links"><a href="/account/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}">Back to sign-in</a></p>
         """);
 
     public static IResult ChangePassword(AntiforgeryTokenSet token, string returnUrl, bool oneTime, string? error) => Page(
         "Choose your password",
         $"""
         {(oneTime ? "<p>You signed in with a one-time password. Choose your own password before you continue.</p>" : "")}
-        <form method="post" action="/account/change-password">
+        <form method="post" action="/account/change-password" novalidate>
           {Hidden(token)}
           <input type="hidden" name="returnUrl" value="{E(returnUrl)}">
-          <label>Current password <input name="currentPassword" type="password" autocomplete="current-password" required></label>
-          <label>New password (at least 10 characters) <input name="newPassword" type="password" autocomplete="new-password" minlength="10" required></label>
-          <label>New password again <input name="confirmPassword" type="password" autocomplete="new-password" required></label>
-          {(error is null ? "" : $"<p class=\"error\">{E(error)}</p>")}
-          <button type="submit">Change password</button>
+          {Field("currentPassword", "Current password", "password", "current-password", false, extra: "required")}
+          {Field("newPassword", "New password (at least 10 characters)", "password", "new-password", error is not null, extra: "minlength=\"10\" required")}
+          {Field("confirmPassword", "New password again", "password", "new-password", error is not null, extra: "required")}
+          {Error(error)}
+          <div class="actions"><button class="btn btn-filled btn-block" type="submit">Change password</button></div>
         </form>
         """);
 
@@ -41,32 +84,52 @@ internal static class HtmlPages
         "Approve a device",
         $"""
         <p>Enter the code <code>hamachi login</code> shows, then approve to add that device to your account.</p>
-        <form method="post" action="/connect/verify">
+        <form method="post" action="/connect/verify" novalidate>
           {Hidden(token)}
-          <label>Code <input name="user_code" value="{E(userCode)}" autocomplete="off" required></label>
-          {(message is null ? "" : $"<p class=\"error\">{E(message)}</p>")}
-          <button type="submit" name="action" value="approve">Approve</button>
-          <button type="submit" name="action" value="deny">Deny</button>
+          {Field("user_code", "Code", "text", "off", message is not null, value: userCode, extra: "required class=\"code-input\"")}
+          {Error(message)}
+          <div class="actions">
+            <button class="btn btn-filled" type="submit" name="action" value="approve">Approve</button>
+            <button class="btn btn-outlined" type="submit" name="action" value="deny">Deny</button>
+          </div>
         </form>
         """);
 
     public static IResult Message(string title, string text) => Page(title, $"<p>{E(text)}</p>");
+
+    private static string Field(string name, string label, string type, string autocomplete, bool invalid, string? value = null, string extra = "") =>
+        $"""
+        <div class="field">
+            <label for="{E(name)}">{E(label)}</label>
+            <input id="{E(name)}" name="{E(name)}" type="{E(type)}" autocomplete="{E(autocomplete)}"{(value is null ? "" : $" value=\"{E(value)}\"")} {extra}{Invalid(invalid)}>
+          </div>
+        """;
+
+    private static string Invalid(bool invalid) => invalid ? " aria-invalid=\"true\" aria-errormessage=\"form-error\"" : "";
+
+    private static string Error(string? error) => error is null ? "" : $"<p id=\"form-error\" class=\"error\" role=\"alert\">{E(error)}</p>";
+
+    private static string Notice(string? notice) => notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>";
 
     private static string Hidden(AntiforgeryTokenSet token) =>
         $"<input type=\"hidden\" name=\"{E(token.FormFieldName)}\" value=\"{E(token.RequestToken ?? "")}\">";
 
     private static string E(string value) => WebUtility.HtmlEncode(value);
 
-    private const string Style =
-        "body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}label{display:block;margin:.6rem 0}input{width:100%}.error{color:#b00}";
-
     private static IResult Page(string title, string body) => Results.Content(
         $"""
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>{E(title)} · HamachiCloud</title>
-        <style>{Style}</style>
-        </head><body><h1>{E(title)}</h1>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <title>{E(title)} · HamachiCloud</title>
+        <link rel="stylesheet" href="{PageStyles.VersionedPath}">
+        </head><body>
+        <main class="card">
+        <div class="brand"><span class="logo" aria-hidden="true">H</span>HamachiCloud</div>
+        <h1>{E(title)}</h1>
         {body}
+        </main>
         </body></html>
         """,
         "text/html; charset=utf-8");

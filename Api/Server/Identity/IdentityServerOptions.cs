@@ -30,6 +30,18 @@ public sealed class IdentityServerOptions
 
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Sign-in (the sign-in page and every token grant) refuses an account whose email address is not
+    /// confirmed yet. Registration always mails the confirmation link.
+    /// </summary>
+    public bool RequireConfirmedEmail { get; set; } = true;
+
+    /// <summary>
+    /// Staff accounts (roles admin, support) must turn on two-factor authentication: until they do, staff-only
+    /// endpoints answer 403 <c>two_factor_required</c> and they cannot turn it off.
+    /// </summary>
+    public bool RequireTwoFactorForStaff { get; set; } = true;
+
     /// <summary>Allow plain HTTP for the identity endpoints (loopback development, tests). Never in production.</summary>
     public bool AllowHttp { get; set; }
 

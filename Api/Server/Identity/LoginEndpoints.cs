@@ -4,23 +4,30 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Identity;
 
 /// <summary>
-/// The sign-in page behind the authorize and verify endpoints (Identity cookie, lockout), and the
-/// change-password page a one-time password (the first admin's) leads to before anything else.
+/// The sign-in page behind the authorize and verify endpoints (Identity cookie, lockout, the two-factor
+/// step, refusal of an unconfirmed email), and the change-password page a one-time password (the first
+/// admin's) leads to before anything else.
 /// </summary>
 internal static class LoginEndpoints
 {
     public const string ChangePasswordPath = "/account/change-password";
+    public const string TwoFactorPath = "/account/login/two-factor";
 
     public static void MapLoginEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapPageStyles();
         var account = app.MapGroup("/account").ExcludeFromDescription();
-        account.MapGet("/login", (HttpContext ctx, IAntiforgery af, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
-            HtmlPages.Login(af.GetAndStoreTokens(ctx), returnUrl ?? "/", null));
+        account.MapGet("/login", (HttpContext ctx, IAntiforgery af, IOptions<IdentityServerOptions> o, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
+            HtmlPages.Login(af.GetAndStoreTokens(ctx), Target(returnUrl), o.Value.PortalUrl, null));
         account.MapPost("/login", LoginAsync);
+        account.MapGet("/login/two-factor", TwoFactorPageAsync);
+        account.MapPost("/login/two-factor", TwoFactorAsync);
+        account.MapPost("/resend-confirmation", ResendConfirmationAsync).RequireRateLimiting(Accounts.RateLimits.AccountRecovery);
         account.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
             await signIn.SignOutAsync();
@@ -41,12 +48,13 @@ internal static class LoginEndpoints
         HttpContext ctx,
         IAntiforgery af,
         SignInManager<User> signIn,
+        IOptions<IdentityServerOptions> options,
         TimeProvider clock,
         [FromForm] string email,
         [FromForm] string password,
         [FromForm] string? returnUrl)
     {
-        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        var target = Target(returnUrl);
         var user = await signIn.UserManager.FindByEmailAsync(email);
         var expired = user is not null && OneTimePasswordExpired(user, clock);
         var result = user is null
@@ -59,11 +67,106 @@ internal static class LoginEndpoints
             return user!.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
         }
 
+        if (result.RequiresTwoFactor)
+        {
+            return Results.Redirect(TwoFactorPath + "?ReturnUrl=" + Uri.EscapeDataString(target));
+        }
+
+        // Not allowed = email not confirmed (Identity:RequireConfirmedEmail), decided before the password was
+        // checked: say so only to someone who knows the password; a wrong one counts as usual.
+        if (result.IsNotAllowed && user is not null)
+        {
+            if (!user.EmailConfirmed && await signIn.UserManager.CheckPasswordAsync(user, password))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return HtmlPages.ConfirmEmailFirst(af.GetAndStoreTokens(ctx), user.Email ?? email, target);
+            }
+
+            await signIn.UserManager.AccessFailedAsync(user);
+            result = await signIn.UserManager.IsLockedOutAsync(user) ? Microsoft.AspNetCore.Identity.SignInResult.LockedOut : result;
+        }
+
         ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
         var error = result.IsLockedOut ? "Too many failed attempts: the account is locked for a while."
             : result.Succeeded ? ExpiredMessage(user!)
             : "Wrong email or password.";
-        return HtmlPages.Login(af.GetAndStoreTokens(ctx), target, error);
+        return HtmlPages.Login(af.GetAndStoreTokens(ctx), target, options.Value.PortalUrl, error, email);
+    }
+
+    /// <summary>The second step: the user whose password was right is held in Identity's two-factor cookie (a few minutes).</summary>
+    private static async Task<IResult> TwoFactorPageAsync(
+        HttpContext ctx, IAntiforgery af, SignInManager<User> signIn, [FromQuery(Name = "ReturnUrl")] string? returnUrl)
+    {
+        var target = Target(returnUrl);
+        return await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? Results.Redirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(target))
+            : HtmlPages.TwoFactor(af.GetAndStoreTokens(ctx), target, null);
+    }
+
+    private static async Task<IResult> TwoFactorAsync(
+        HttpContext ctx,
+        IAntiforgery af,
+        SignInManager<User> signIn,
+        AuditLog audit,
+        HamachiDbContext db,
+        [FromForm] string? code,
+        [FromForm] string? returnUrl)
+    {
+        var target = Target(returnUrl);
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+        {
+            return Results.Redirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(target));
+        }
+
+        IResult Refuse(string error)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return HtmlPages.TwoFactor(af.GetAndStoreTokens(ctx), target, error);
+        }
+
+        if (string.IsNullOrWhiteSpace(code) || code.Length > 64)
+        {
+            return Refuse("Type the 6-digit code of your authenticator app, or a recovery code.");
+        }
+
+        var digits = TwoFactor.TwoFactorService.AuthenticatorDigits(code);
+        var result = digits is not null
+            ? await signIn.TwoFactorAuthenticatorSignInAsync(digits, isPersistent: false, rememberClient: false)
+            : await signIn.TwoFactorRecoveryCodeSignInAsync(code.Trim());
+        if (result.Succeeded)
+        {
+            if (digits is null)
+            {
+                audit.Record(user.Id, "account.recovery_code_used", "user", user.Id, "sign-in");
+                await db.SaveChangesAsync();
+            }
+
+            return user.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
+        }
+
+        return Refuse(result.IsLockedOut ? "Too many failed attempts: the account is locked for a while."
+            : digits is null ? "That recovery code is wrong or was already used."
+            : "That code is wrong or has expired: type the code the app shows now.");
+    }
+
+    /// <summary>The form of <see cref="HtmlPages.ConfirmEmailFirst"/>: mails the link again (same answer whatever the address).</summary>
+    private static async Task<IResult> ResendConfirmationAsync(
+        HttpContext ctx,
+        IAntiforgery af,
+        IOptions<IdentityServerOptions> options,
+        Accounts.EmailConfirmationService confirmations,
+        [FromForm] string? email,
+        [FromForm] string? returnUrl,
+        CancellationToken ct)
+    {
+        if (Accounts.EmailAddresses.IsValid(email))
+        {
+            await confirmations.ResendAsync(new Contracts.Accounts.ResendConfirmationRequest(email!), ct);
+        }
+
+        return HtmlPages.Login(af.GetAndStoreTokens(ctx), Target(returnUrl), options.Value.PortalUrl, null, email,
+            "If that address has an account waiting for confirmation, a new link is on its way. Open it, then sign in.");
     }
 
     private static async Task<IResult> ChangePasswordPageAsync(
@@ -166,6 +269,8 @@ internal static class LoginEndpoints
     private static string ExpiredMessage(User user) =>
         $"This one-time password expired at {user.OneTimePasswordExpiresAt:yyyy-MM-dd HH:mm} UTC. The operator gets a new one by running "
         + $"the Api with `{DatabaseInitializer.ResetCommand}` (e.g. `./run.sh {DatabaseInitializer.ResetCommand}`).";
+
+    private static string Target(string? returnUrl) => IsLocal(returnUrl) ? returnUrl! : "/";
 
     /// <summary>Only same-site paths: "/x" but not "//host" or "/\host" (open-redirect guard).</summary>
     private static bool IsLocal(string? url) =>

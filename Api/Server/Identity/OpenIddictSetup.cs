@@ -19,6 +19,7 @@ internal static class OpenIddictSetup
         services.AddIdentity<User, Role>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedEmail = options.RequireConfirmedEmail;
                 o.Password.RequiredLength = 10;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;

@@ -8,7 +8,7 @@ namespace HamachiCloud.Integration.Tests.Portal;
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, installed by test.sh) driven by Playwright, headless. The
 /// Playwright driver (node + package) comes with the Microsoft.Playwright NuGet package into the test
 /// output (<c>.playwright/</c>); no browser is ever downloaded (<c>playwright install</c> is not used).
-/// Pages write the browser's console errors and failed requests to the test output.
+/// Pages write the browser's console errors, HTTP errors and failed requests to the test output.
 /// </summary>
 internal sealed class LabBrowser : IAsyncDisposable
 {
@@ -70,6 +70,19 @@ internal sealed class LabBrowser : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => Write($"[{who} page error] {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Write($"[{who} HTTP {response.Status}] {response.Request.Method} {response.Url}");
+            }
+        };
+        page.WebSocket += (_, socket) =>
+        {
+            Write($"[{who} websocket] open {socket.Url}");
+            socket.Close += (_, _) => Write($"[{who} websocket] closed {socket.Url}");
+            socket.SocketError += (_, error) => Write($"[{who} websocket] error {socket.Url}: {error}");
+        };
         page.RequestFailed += (_, request) => Write($"[{who} request failed] {request.Method} {request.Url}: {request.Failure}");
         return page;
     }

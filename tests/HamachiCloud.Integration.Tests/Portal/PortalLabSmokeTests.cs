@@ -55,10 +55,11 @@ public sealed class PortalLabSmokeTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task The_Portal_process_answers_and_its_first_page_renders_in_Chromium()
+    public async Task The_Portal_process_renders_its_first_page_and_signs_a_user_in_through_the_Api()
     {
         await using var lab = await PortalLab.StartAsync(output, agentHosts: 1, portal: true);
-        var page = await lab.Browser.NewPageAsync("visitor");
+        var user = await LabUser.RegisterAsync(lab.Api, "owner");
+        var page = await lab.Browser.NewPageAsync("owner");
 
         var response = await page.GotoAsync(lab.PortalUrl, new() { WaitUntil = WaitUntilState.NetworkIdle });
         Assert.NotNull(response);
@@ -66,5 +67,11 @@ public sealed class PortalLabSmokeTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrWhiteSpace(await page.TitleAsync()), $"{page.Url} has no title");
         var shots = await Screenshots.TakeAsync(page, nameof(PortalLabSmokeTests), "portal-first-page");
         output.WriteLine("screenshots: " + string.Join(", ", shots));
+        await Assertions.Expect(PortalSession.AccountMenu(page)).ToHaveCountAsync(0);
+
+        await PortalSession.SignInAsync(page, lab, user);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Screenshots.TakeAsync(page, nameof(PortalLabSmokeTests), "portal-signed-in");
+        await Assertions.Expect(PortalSession.AccountMenu(page)).ToHaveAccessibleNameAsync($"Account menu for {user.Name}");
     }
 }

@@ -45,7 +45,10 @@ try
         var state = await new Seeder(clock).RunAsync(Need("connection"), shape, cts.Token);
         var path = Need("state");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(state, json), cts.Token);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         log.WriteLine($"portal-bench: seeded {state.Networks} networks, {state.Memberships} memberships ({shape.Users + 1} accounts and devices; " +
             $"the benchmark user is in {state.MyNetworks} networks, owns the {state.BigNetworkMembers}-member one) in {clock.GetElapsedTime(started).TotalSeconds:0.0} s");
         return 0;

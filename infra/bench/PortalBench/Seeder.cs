@@ -42,8 +42,9 @@ internal sealed class Seeder(TimeProvider clock)
         var me = NewUser("bench@portal-bench.test", "Bench Owner", now);
         me.PasswordHash = new PasswordHasher<User>().HashPassword(me, password);
         var pool = Enumerable.Range(1, shape.Users).Select(i => NewUser($"member{i:D5}@portal-bench.test", $"Member {i:D5}", now)).ToList();
-        await SaveAsync(db, [me, .. pool], ct);
-        await SaveAsync(db, [me, .. pool].Select((u, i) => NewDevice(u, i, now)).ToList(), ct);
+        List<User> everyone = [me, .. pool];
+        await SaveAsync(db, everyone, ct);
+        await SaveAsync(db, everyone.Select((u, i) => NewDevice(u, i, now)).ToList(), ct);
 
         // The big network: the benchmark user owns it, the first BigNetworkMembers - 1 pool accounts are members.
         var networks = new List<Network>();

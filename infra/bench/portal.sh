@@ -5,7 +5,7 @@
 #   infra/bench/portal.sh [LOADS] [CHANGES]     # defaults: 10 loads per page, 50 online/offline changes
 #
 # What runs (Release builds; this script builds nothing, it says what to build when a dll is missing):
-#   - a throwaway PostgreSQL (infra/scripts/test-services.sh; its Redis is not used);
+#   - a throwaway PostgreSQL (infra/scripts/test-services.sh's PostgreSQL part; no Redis);
 #   - the Api on it (Database:Provider=Postgres, migrated at start) and the Portal, each on a free loopback port;
 #   - infra/bench/PortalBench (portal-bench): `seed` writes the data set through the Migrations DbContext:
 #     2,001 accounts with a device each, 500 networks, 5,000 active memberships; the benchmark user owns a
@@ -91,12 +91,17 @@ wait_up() {
     say "$name is up after $((SECONDS - start)) s"
 }
 
+# PostgreSQL only (test_services_start would also want Redis, which this benchmark does not use): the same
+# steps, in a hamachi-test.* directory that test_services_stop (in cleanup) stops and removes.
 say "starting a throwaway PostgreSQL"
-test_services_start >/dev/null || die "PostgreSQL did not start (infra/scripts/test-services.sh)"
-PG=${HAMACHI_TEST_POSTGRES/Database=postgres/Database=hamachi_portal_bench}
+HAMACHI_TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hamachi-test.XXXX")
+export HAMACHI_TEST_DIR
+: >"$HAMACHI_TEST_DIR/services.env"
+_ts_start_postgres "$HAMACHI_TEST_DIR" "${HAMACHI_TEST_SERVICE_TIMEOUT:-60}" || die "PostgreSQL did not start (infra/scripts/test-services.sh)"
+PG=$HAMACHI_TEST_POSTGRES
 
-API_PORT=$(free_port "$HAMACHI_TEST_POSTGRES_PORT" "$HAMACHI_TEST_REDIS_PORT")
-PORTAL_PORT=$(free_port "$HAMACHI_TEST_POSTGRES_PORT" "$HAMACHI_TEST_REDIS_PORT" "$API_PORT")
+API_PORT=$(free_port "$HAMACHI_TEST_POSTGRES_PORT")
+PORTAL_PORT=$(free_port "$HAMACHI_TEST_POSTGRES_PORT" "$API_PORT")
 API=http://127.0.0.1:$API_PORT
 PORTAL=http://127.0.0.1:$PORTAL_PORT
 
@@ -104,7 +109,7 @@ say "starting the Api at $API (PostgreSQL, migrated at start)"
 Database__Provider=Postgres Database__ConnectionString="$PG" Identity__KeyDirectory="$WORK/keys" Identity__AllowHttp=true \
     Identity__PortalUrl="$PORTAL" Identity__PortalRedirectUris__0="$PORTAL/signin-oidc" \
     Identity__PortalPostLogoutRedirectUris__0="$PORTAL/signout-callback-oidc" Identity__RequireConfirmedEmail=false \
-    Mail__PickupDirectory="$WORK/mail" \
+    Mail__PickupDirectory="$WORK/mail" Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information \
     dotnet "$API_OUT/HamachiCloud.Api.dll" --contentRoot "$API_OUT" --urls "$API" >"$WORK/api.log" 2>&1 &
 PIDS+=($!)
 wait_up api "${PIDS[-1]}" "$API/health" 120
@@ -114,10 +119,32 @@ dotnet "$BENCH_OUT/portal-bench.dll" seed --connection "$PG" --state "$WORK/stat
 
 say "starting the Portal at $PORTAL"
 Portal__ApiUrl="$API" Portal__PublicUrl="$PORTAL" Portal__KeyDirectory="$WORK/portal-keys" \
+    Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information \
     dotnet "$PORTAL_OUT/HamachiCloud.Portal.dll" --contentRoot "$PORTAL_OUT" --urls "$PORTAL" >"$WORK/portal.log" 2>&1 &
 PIDS+=($!)
 wait_up portal "${PIDS[-1]}" "$PORTAL/health" 120
 
 say "measuring ($LOADS loads per page, $CHANGES live changes)"
+API_MARK=$(wc -l <"$WORK/api.log")
+PORTAL_MARK=$(wc -l <"$WORK/portal.log")
 dotnet "$BENCH_OUT/portal-bench.dll" measure --state "$WORK/state.json" --api "$API" --portal "$PORTAL" \
-    --loads "$LOADS" --changes "$CHANGES" || die "the measurement failed (logs in $WORK)"
+    --loads "$LOADS" --changes "$CHANGES" >"$WORK/figures.txt" || die "the measurement failed (logs in $WORK)"
+
+# Where the time goes, from the request logs (Microsoft.AspNetCore.Hosting.Diagnostics, one line per
+# request) of the measuring phase: sign-in, the warm-up loads and the counted ones.
+# request_times LOG FROM_LINE REGEX: count, median and max duration of the requests whose "GET URL" matches REGEX.
+request_times() {
+    tail -n +"$2" "$1" | grep -E "Request finished HTTP/[0-9.]+ ($3) - " | sed -E 's/.* ([0-9.]+)ms$/\1/' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "no requests"; exit }
+             printf "%d requests, median %.0f ms, max %.0f ms", NR, v[int((NR + 1) / 2)], v[NR] }'
+}
+UUID='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+head -n -1 "$WORK/figures.txt"
+echo "server side during the measurement ($((LOADS + 1)) loads per page incl. one warm-up; request logs):"
+echo "  Portal GET /networks (prerender): $(request_times "$WORK/portal.log" "$PORTAL_MARK" "GET [^ ]*/networks")"
+echo "  Portal GET /networks/{id} (prerender): $(request_times "$WORK/portal.log" "$PORTAL_MARK" "GET [^ ]*/networks/$UUID")"
+echo "  Api GET /api/v1/networks: $(request_times "$WORK/api.log" "$API_MARK" "GET [^ ]*/api/v1/networks")"
+echo "  Api GET /api/v1/networks/{id}: $(request_times "$WORK/api.log" "$API_MARK" "GET [^ ]*/api/v1/networks/$UUID")"
+echo "  Api GET /api/v1/networks/{id}/members: $(request_times "$WORK/api.log" "$API_MARK" "GET [^ ]*/api/v1/networks/$UUID/members")"
+echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+tail -n 1 "$WORK/figures.txt"

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace PortalBench;
 
 /// <summary>One page load as the browser saw it, in ms from the navigation's start.</summary>
-internal sealed record LoadSample(double FirstContent, double LastContent, int Drops, double ResponseStart, double DomContentLoaded);
+internal sealed record LoadSample(double FirstContent, double LastContent, int Drops, double ResponseStart, double DomContentLoaded, double Settled);
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (headless, no browser download), one signed-in context. Every
@@ -86,7 +86,8 @@ internal sealed class BrowserBench : IAsyncDisposable
 
     /// <summary>
     /// A full load of <paramref name="url"/> (from about:blank, so no Blazor enhanced navigation): waits until the
-    /// probe's content is there and the page is quiet (network idle, then 300 ms), then reads what the probe saw.
+    /// probe's content is there and the page is quiet (network idle, then no DOM change for 1.5 s: Blazor's
+    /// interactive render has replaced the prerendered DOM), then reads what the probe saw.
     /// </summary>
     public async Task<LoadSample> LoadAsync(string url, PageProbe probe)
     {
@@ -94,17 +95,17 @@ internal sealed class BrowserBench : IAsyncDisposable
         await Page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
         await Page.WaitForFunctionAsync("name => window.__hcProbe && window.__hcProbe[name].present", probe.Name, new() { Timeout = 30_000 });
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 30_000 });
-        await Page.WaitForTimeoutAsync(300);
+        await Page.WaitForFunctionAsync("() => performance.now() - window.__hcLastMutation > 1500", null, new() { Timeout = 60_000, PollingInterval = 100 });
         await Page.WaitForFunctionAsync("name => window.__hcProbe[name].present", probe.Name, new() { Timeout = 30_000 });
         var json = await Page.EvaluateAsync<JsonElement>("""
             name => {
               const s = window.__hcProbe[name];
               const nav = performance.getEntriesByType('navigation')[0];
-              return { first: s.first, last: s.last, drops: s.drops, responseStart: nav ? nav.responseStart : -1, dcl: nav ? nav.domContentLoadedEventEnd : -1 };
+              return { first: s.first, last: s.last, drops: s.drops, responseStart: nav ? nav.responseStart : -1, dcl: nav ? nav.domContentLoadedEventEnd : -1, settled: window.__hcLastMutation };
             }
             """, probe.Name);
         return new LoadSample(json.GetProperty("first").GetDouble(), json.GetProperty("last").GetDouble(), json.GetProperty("drops").GetInt32(),
-            json.GetProperty("responseStart").GetDouble(), json.GetProperty("dcl").GetDouble());
+            json.GetProperty("responseStart").GetDouble(), json.GetProperty("dcl").GetDouble(), json.GetProperty("settled").GetDouble());
     }
 
     public async ValueTask DisposeAsync()

@@ -81,8 +81,8 @@ internal sealed class Measurement(SeedState seed, string apiUrl, string portalUr
     {
         static string Median(IEnumerable<double> v) => Stats.Ms(Stats.Percentile(v.ToList(), 50));
         var drops = samples.Count(s => s.Drops > 0);
-        return $"  where: first byte (server prerender incl. Api calls) median {Median(samples.Select(s => s.ResponseStart))}, " +
-            $"DOMContentLoaded {Median(samples.Select(s => s.DomContentLoaded))}, content again after the interactive render " +
-            $"{Median(samples.Select(s => s.LastContent))} (it vanished and came back in {drops} of {samples.Count} loads)";
+        return $"  where (medians): first byte {Median(samples.Select(s => s.ResponseStart))}, content in the DOM {Median(samples.Select(s => s.FirstContent))}, " +
+            $"DOMContentLoaded {Median(samples.Select(s => s.DomContentLoaded))}, DOM settled after the interactive render {Median(samples.Select(s => s.Settled))} " +
+            $"(content vanished and came back in {drops} of {samples.Count} loads, back at {Median(samples.Select(s => s.LastContent))})";
     }
 }

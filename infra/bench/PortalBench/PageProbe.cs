@@ -5,7 +5,8 @@ namespace PortalBench;
 /// The init script (<see cref="Script"/>) watches every probe from the first byte of each document with a
 /// MutationObserver and records, in <c>performance.now()</c> milliseconds from the navigation's start, when
 /// the content appeared first, when it appeared last (Blazor Server prerenders, then the interactive
-/// circuit renders again: the rows may vanish and come back) and how often it vanished.
+/// circuit renders again: the rows may vanish and come back) and how often it vanished; and when the DOM
+/// last changed (<c>__hcLastMutation</c>: once quiet, the interactive render is done).
 /// </summary>
 internal sealed record PageProbe(string Name, string Selector, int MinCount)
 {
@@ -18,7 +19,9 @@ internal sealed record PageProbe(string Name, string Selector, int MinCount)
               const state = {};
               window.__hcProbe = state;
               for (const p of probes) state[p.name] = { first: null, last: null, drops: 0, present: false };
+              window.__hcLastMutation = 0;
               const check = () => {
+                window.__hcLastMutation = performance.now();
                 for (const p of probes) {
                   const s = state[p.name];
                   const present = document.querySelectorAll(p.selector).length >= p.min;

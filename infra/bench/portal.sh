@@ -105,12 +105,15 @@ PORTAL_PORT=$(free_port "$HAMACHI_TEST_POSTGRES_PORT" "$API_PORT")
 API=http://127.0.0.1:$API_PORT
 PORTAL=http://127.0.0.1:$PORTAL_PORT
 
+# One log line per request with its duration (read back after the measurement).
+REQUEST_LOG=(--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics Information)
+
 say "starting the Api at $API (PostgreSQL, migrated at start)"
 Database__Provider=Postgres Database__ConnectionString="$PG" Identity__KeyDirectory="$WORK/keys" Identity__AllowHttp=true \
     Identity__PortalUrl="$PORTAL" Identity__PortalRedirectUris__0="$PORTAL/signin-oidc" \
     Identity__PortalPostLogoutRedirectUris__0="$PORTAL/signout-callback-oidc" Identity__RequireConfirmedEmail=false \
-    Mail__PickupDirectory="$WORK/mail" Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information \
-    dotnet "$API_OUT/HamachiCloud.Api.dll" --contentRoot "$API_OUT" --urls "$API" >"$WORK/api.log" 2>&1 &
+    Mail__PickupDirectory="$WORK/mail" \
+    dotnet "$API_OUT/HamachiCloud.Api.dll" --contentRoot "$API_OUT" --urls "$API" "${REQUEST_LOG[@]}" >"$WORK/api.log" 2>&1 &
 PIDS+=($!)
 wait_up api "${PIDS[-1]}" "$API/health" 120
 
@@ -119,8 +122,7 @@ dotnet "$BENCH_OUT/portal-bench.dll" seed --connection "$PG" --state "$WORK/stat
 
 say "starting the Portal at $PORTAL"
 Portal__ApiUrl="$API" Portal__PublicUrl="$PORTAL" Portal__KeyDirectory="$WORK/portal-keys" \
-    Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=Information \
-    dotnet "$PORTAL_OUT/HamachiCloud.Portal.dll" --contentRoot "$PORTAL_OUT" --urls "$PORTAL" >"$WORK/portal.log" 2>&1 &
+    dotnet "$PORTAL_OUT/HamachiCloud.Portal.dll" --contentRoot "$PORTAL_OUT" --urls "$PORTAL" "${REQUEST_LOG[@]}" >"$WORK/portal.log" 2>&1 &
 PIDS+=($!)
 wait_up portal "${PIDS[-1]}" "$PORTAL/health" 120
 

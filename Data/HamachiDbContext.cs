@@ -23,6 +23,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<IpRangeBan> IpRangeBans => Set<IpRangeBan>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SetupKey> SetupKeys => Set<SetupKey>();
+    public DbSet<SetupKeyNetwork> SetupKeyNetworks => Set<SetupKeyNetwork>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DeviceNetworkState> DeviceNetworkStates => Set<DeviceNetworkState>();
     public DbSet<DeviceMapState> DeviceMapStates => Set<DeviceMapState>();

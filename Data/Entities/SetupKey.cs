@@ -17,4 +17,7 @@ public class SetupKey
     public DateTimeOffset ExpiresAt { get; set; }
     public int UsageCount { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The networks an enrolled device takes part in; empty: all of the account's networks.</summary>
+    public List<SetupKeyNetwork> Networks { get; set; } = [];
 }

@@ -732,6 +732,21 @@ namespace HamachiCloud.Migrations.Postgres
                     b.ToTable("SetupKeys");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKeyNetwork", b =>
+                {
+                    b.Property<Guid>("SetupKeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SetupKeyId", "NetworkId");
+
+                    b.HasIndex("NetworkId");
+
+                    b.ToTable("SetupKeyNetworks");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1302,6 +1317,25 @@ namespace HamachiCloud.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKeyNetwork", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.SetupKey", "SetupKey")
+                        .WithMany("Networks")
+                        .HasForeignKey("SetupKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Network");
+
+                    b.Navigation("SetupKey");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Plan", "Plan")
@@ -1399,6 +1433,11 @@ namespace HamachiCloud.Migrations.Postgres
             modelBuilder.Entity("HamachiCloud.Data.Entities.Network", b =>
                 {
                     b.Navigation("Memberships");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKey", b =>
+                {
+                    b.Navigation("Networks");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

@@ -724,6 +724,21 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.ToTable("SetupKeys");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKeyNetwork", b =>
+                {
+                    b.Property<Guid>("SetupKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SetupKeyId", "NetworkId");
+
+                    b.HasIndex("NetworkId");
+
+                    b.ToTable("SetupKeyNetworks");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1290,6 +1305,25 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKeyNetwork", b =>
+                {
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HamachiCloud.Data.Entities.SetupKey", "SetupKey")
+                        .WithMany("Networks")
+                        .HasForeignKey("SetupKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Network");
+
+                    b.Navigation("SetupKey");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.HasOne("HamachiCloud.Data.Entities.Plan", "Plan")
@@ -1387,6 +1421,11 @@ namespace HamachiCloud.Migrations.Sqlite
             modelBuilder.Entity("HamachiCloud.Data.Entities.Network", b =>
                 {
                     b.Navigation("Memberships");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.SetupKey", b =>
+                {
+                    b.Navigation("Networks");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

@@ -1,6 +1,9 @@
 namespace HamachiCloud.Api.Contracts.Devices;
 
-/// <summary>An enrolled device. Keys are public keys, lowercase hex. <see cref="Nat"/>: the agent's latest NAT report.</summary>
+/// <summary>
+/// An enrolled device. Keys are public keys, lowercase hex. <see cref="Nat"/>: the agent's latest NAT report.
+/// <see cref="Online"/>: its agent holds a control session now (then <see cref="LastSeenAt"/> is not shown).
+/// </summary>
 public sealed record DeviceDto(
     Guid Id,
     string Name,
@@ -10,4 +13,5 @@ public sealed record DeviceDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSeenAt,
     DateTimeOffset? KeyExpiresAt,
-    HamachiCloud.Protocol.Control.NatReport? Nat = null);
+    HamachiCloud.Protocol.Control.NatReport? Nat = null,
+    bool Online = false);

@@ -81,5 +81,5 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
     private static bool IsKeyHex(string? s) => s is { Length: 64 } && s.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     internal static DeviceDto ToDto(Device d) =>
-        new(d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.NodeKey, d.CreatedAt, d.LastSeenAt, d.KeyExpiresAt, NatReports.FromJson(d.NatReport));
+        new(d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.NodeKey, d.CreatedAt, d.LastSeenAt, d.KeyExpiresAt, NatReports.FromJson(d.NatReport), d.ConnectionId is not null);
 }

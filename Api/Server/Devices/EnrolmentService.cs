@@ -17,6 +17,8 @@ internal sealed class EnrolmentService(
     HamachiDbContext db,
     DeviceService devices,
     SetupKeyService setupKeys,
+    SetupKeyNetworkScope keyNetworks,
+    MapChangeQueue changes,
     IAuthorizationService authorization,
     ServerIdentity identity,
     IOptions<AddressPoolOptions> pool,
@@ -32,24 +34,31 @@ internal sealed class EnrolmentService(
             .Check(nodeKey is not null, "nodeKey", "must be base64 of 32 bytes (X25519 public key)")
             .ThrowIfInvalid();
 
-        // One transaction: the setup key's use (a conditional UPDATE) and the device are saved together,
-        // and a refused enrolment (device limit, duplicate key) does not use up a one-off key.
+        // One transaction: the setup key's use (a conditional UPDATE), the device and its per-network
+        // states from the key's networks are saved together, and a refused enrolment (device limit,
+        // duplicate key) does not use up a one-off key.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var userId = await AuthoriseAsync(http, request.SetupKey, ct);
+        var (userId, keyId) = await AuthoriseAsync(http, request.SetupKey, ct);
         var device = await devices.EnrolAsync(userId, request.Name, machineKey!, nodeKey!, TimeSpan.FromDays(options.Value.DeviceKeyLifetimeDays), ct);
+        var scoped = keyId is { } k && await keyNetworks.ApplyAsync(k, device, ct);
         await transaction.CommitAsync(ct);
+        if (scoped)
+        {
+            changes.DeviceChanged(device.Id);
+        }
+
         return new EnrolResponse(device.Id, device.VirtualIPv4.ToString(), device.VirtualIPv6.ToString(), pool.Value.IPv4Pool,
             identity.PublicKey.ToBase64(), device.KeyExpiresAt);
     }
 
-    /// <summary>The account to enrol into; a setup key's use is counted in the caller's transaction.</summary>
-    private async Task<Guid> AuthoriseAsync(HttpContext http, string? setupKey, CancellationToken ct)
+    /// <summary>The account to enrol into and the setup key used, if any; a key's use is counted in the caller's transaction.</summary>
+    private async Task<(Guid UserId, Guid? SetupKeyId)> AuthoriseAsync(HttpContext http, string? setupKey, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(setupKey))
         {
             var key = await setupKeys.ConsumeAsync(setupKey, ct)
                 ?? throw new ApiProblemException(401, ErrorCodes.InvalidSetupKey, "the setup key is unknown, expired, revoked or already used");
-            return key.UserId;
+            return (key.UserId, key.Id);
         }
 
         var auth = await http.AuthenticateAsync(AuthSchemes.Bearer);
@@ -63,7 +72,7 @@ internal sealed class EnrolmentService(
             throw ApiProblemException.Forbidden("the token does not allow enrolling devices (it needs the write or api scope)");
         }
 
-        return auth.Principal.UserId();
+        return (auth.Principal.UserId(), null);
     }
 
     /// <summary>Lowercase hex of a base64 32-byte key (the stored form), or null.</summary>

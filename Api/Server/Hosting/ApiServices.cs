@@ -119,6 +119,7 @@ internal static class ApiServices
         services.AddScoped<DeviceService>();
         services.AddScoped<AddressAllocator>();
         services.AddScoped<SetupKeyService>();
+        services.AddScoped<SetupKeyNetworkScope>();
         services.AddScoped<MaintenanceJobs>();
         services.AddScoped<EnrolmentService>();
 

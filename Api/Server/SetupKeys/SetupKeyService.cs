@@ -9,9 +9,18 @@ internal sealed class SetupKeyService(HamachiDbContext db, AuditLog audit, TimeP
 {
     public const int MaxLifetimeHours = 90 * 24;
 
+    /// <summary>How many networks one key may list.</summary>
+    public const int MaxNetworks = 32;
+
     public async Task<CreatedSetupKey> CreateAsync(Guid userId, CreateSetupKeyRequest request, CancellationToken ct)
     {
-        new Validator().Name("name", request.Name).Range("expiresInHours", request.ExpiresInHours, 1, MaxLifetimeHours).ThrowIfInvalid();
+        var networkIds = request.Networks?.Distinct().ToList() ?? [];
+        new Validator()
+            .Name("name", request.Name)
+            .Range("expiresInHours", request.ExpiresInHours, 1, MaxLifetimeHours)
+            .Check(networkIds.Count <= MaxNetworks, "networks", $"at most {MaxNetworks} networks per key (got {networkIds.Count})")
+            .ThrowIfInvalid();
+        await RequireManagedAsync(userId, networkIds, ct);
         var secret = SecretTokens.Generate(SecretTokens.SetupKeyPrefix);
         var now = clock.GetUtcNow();
         var key = new SetupKey
@@ -24,15 +33,39 @@ internal sealed class SetupKeyService(HamachiDbContext db, AuditLog audit, TimeP
             Reusable = request.Reusable,
             CreatedAt = now,
             ExpiresAt = now.AddHours(request.ExpiresInHours),
+            Networks = networkIds.Select(n => new SetupKeyNetwork { NetworkId = n }).ToList(),
         };
         db.SetupKeys.Add(key);
-        audit.Record(userId, "setup_key.created", "setup_key", key.Id, key.Reusable ? "reusable" : "one-off");
+        audit.Record(userId, "setup_key.created", "setup_key", key.Id,
+            (key.Reusable ? "reusable" : "one-off") + (networkIds.Count == 0 ? "" : $", networks {string.Join(' ', networkIds)}"));
         await db.SaveChangesAsync(ct);
         return new CreatedSetupKey(ToDto(key), secret);
     }
 
     public async Task<List<SetupKeyDto>> ListMineAsync(Guid userId, CancellationToken ct) =>
-        (await db.SetupKeys.Where(k => k.UserId == userId).ToListAsync(ct)).OrderByDescending(k => k.CreatedAt).Select(ToDto).ToList();
+        (await db.SetupKeys.AsNoTracking().Include(k => k.Networks).Where(k => k.UserId == userId).AsSplitQuery().ToListAsync(ct))
+        .OrderByDescending(k => k.CreatedAt)
+        .Select(ToDto)
+        .ToList();
+
+    /// <summary>400 with a field error on <c>networks</c> unless the user is an active owner or admin of each.</summary>
+    private async Task RequireManagedAsync(Guid userId, List<Guid> networkIds, CancellationToken ct)
+    {
+        if (networkIds.Count == 0)
+        {
+            return;
+        }
+
+        var managed = await db.Memberships
+            .Where(m => m.UserId == userId && m.Status == MemberStatus.Active && (m.Role == MemberRole.Owner || m.Role == MemberRole.Admin)
+                && networkIds.Contains(m.NetworkId))
+            .Select(m => m.NetworkId)
+            .ToListAsync(ct);
+        var refused = networkIds.Except(managed).ToList();
+        new Validator()
+            .Check(refused.Count == 0, "networks", $"you can only add networks you own or administer (not: {string.Join(", ", refused)})")
+            .ThrowIfInvalid();
+    }
 
     public async Task RevokeAsync(Guid userId, Guid id, CancellationToken ct)
     {
@@ -70,5 +103,6 @@ internal sealed class SetupKeyService(HamachiDbContext db, AuditLog audit, TimeP
         return key;
     }
 
-    private static SetupKeyDto ToDto(SetupKey k) => new(k.Id, k.Name, k.Prefix, k.Reusable, k.CreatedAt, k.ExpiresAt, k.UsageCount, k.RevokedAt);
+    private static SetupKeyDto ToDto(SetupKey k) =>
+        new(k.Id, k.Name, k.Prefix, k.Reusable, k.CreatedAt, k.ExpiresAt, k.UsageCount, k.RevokedAt, k.Networks.Select(n => n.NetworkId).ToList());
 }

@@ -98,7 +98,9 @@ internal sealed class LiveBench(IPage page, BenchAgent agent, TimeProvider clock
         }
 
         await agent.CloseAsync();
-        log.WriteLine($"portal-bench: live: {changes} changes observed on {selector}");
+        log.WriteLine($"portal-bench: live: {changes} changes observed on {selector}; online (login) "
+            + string.Join(" ", latencies.Where((_, i) => i % 2 == 0).Select(v => Math.Round(v))) + " ms; offline (goodbye) "
+            + string.Join(" ", latencies.Where((_, i) => i % 2 == 1).Select(v => Math.Round(v))) + " ms");
         return latencies;
     }
 }

@@ -6,7 +6,7 @@ using MudBlazor;
 namespace HamachiCloud.Portal.Tests.Devices;
 
 /// <summary>Device names, the key-expiry badge and NAT words.</summary>
-public sealed class DeviceChecksTests : PortalTestContext
+public sealed class DeviceChecksTests : QueuedApiTestContext
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 

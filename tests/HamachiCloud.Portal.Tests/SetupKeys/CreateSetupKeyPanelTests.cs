@@ -9,7 +9,7 @@ using MudBlazor;
 namespace HamachiCloud.Portal.Tests.SetupKeys;
 
 /// <summary>The create-setup-key form: checks before sending, the Api's field errors, the secret shown once.</summary>
-public sealed class CreateSetupKeyPanelTests : PortalTestContext
+public sealed class CreateSetupKeyPanelTests : QueuedApiTestContext
 {
     private static readonly NetworkDto Office = new(
         Guid.NewGuid(), "482-193-557", "office", NetworkType.Mesh, JoinPolicy.Open, false, false, Guid.NewGuid(), "Free", 5, 1,

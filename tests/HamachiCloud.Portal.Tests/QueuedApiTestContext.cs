@@ -12,9 +12,9 @@ namespace HamachiCloud.Portal.Tests;
 /// A bUnit context with MudBlazor, loose JS interop, and a <see cref="HamachiClient"/> talking to <see cref="Api"/>.
 /// Disposed asynchronously (xunit's <see cref="IAsyncLifetime"/>): MudBlazor's services are async-disposable only.
 /// </summary>
-public abstract class PortalTestContext : BunitContext, IAsyncLifetime
+public abstract class QueuedApiTestContext : BunitContext, IAsyncLifetime
 {
-    protected PortalTestContext()
+    protected QueuedApiTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();

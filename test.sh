@@ -14,6 +14,8 @@
 # Environment for the tests:
 #   HAMACHI_TEST_POSTGRES  Npgsql connection string of a superuser that may create databases
 #   HAMACHI_TEST_REDIS     host:port of a Redis server
+#   HAMACHI_TEST_SCREENSHOTS  where the browser tests write their screenshots (next to the TRX directory:
+#                          .test-artifacts/screenshots by default)
 # Knobs: HAMACHI_TEST_RESULTS (TRX directory, default .test-artifacts/test-results),
 #        HAMACHI_TEST_HANG_TIMEOUT (per test run hang limit for `dotnet test`, default 20m),
 #        HAMACHI_TEST_PARALLEL=1 (run test projects side by side instead of one after another).
@@ -35,9 +37,17 @@ TEST_APT_PACKAGES=(
     procps   # kill: the lab tests stop daemons and pings with SIGTERM/SIGINT
     stun-server
     stun-client
+    # The Portal's browser tests: Playwright for .NET drives Debian's Chromium (/usr/bin/chromium; Playwright's
+    # own browser download is never used). Its node driver comes inside the Microsoft.Playwright NuGet package.
+    # With --no-install-recommends chromium brings no fonts: Liberation (metric-compatible with Arial, Times and
+    # Courier) and DejaVu make the screenshots readable.
+    chromium
+    fonts-liberation
+    fonts-dejavu-core
 )
 
 RESULTS_DIR=${HAMACHI_TEST_RESULTS:-$REPO_ROOT/.test-artifacts/test-results}
+export HAMACHI_TEST_SCREENSHOTS=${HAMACHI_TEST_SCREENSHOTS:-$(dirname "$RESULTS_DIR")/screenshots}
 HANG_TIMEOUT=${HAMACHI_TEST_HANG_TIMEOUT:-20m}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -89,6 +99,12 @@ else
         die "apt-get install ${missing[*]} failed"
 fi
 
+# The browser tests need this exact path (Requires.Chromium); in CI nothing may be skipped for want of it.
+if [[ ! -x /usr/bin/chromium ]]; then
+    [[ "${CI:-}" == "true" ]] && die "/usr/bin/chromium is missing after installing the chromium package: the Portal's browser tests cannot run"
+    echo "test.sh: WARNING: /usr/bin/chromium is missing: the browser tests will be skipped" >&2
+fi
+
 # --- b. build ---------------------------------------------------------------------------------
 phase "restoring and building HamachiCloud.sln (Release)"
 command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH (global.json asks for $(grep -o '"version": *"[^"]*"' global.json | grep -o '[0-9][^"]*'))"
@@ -104,8 +120,8 @@ echo "HAMACHI_TEST_REDIS=$HAMACHI_TEST_REDIS"
 
 # --- e. tests ---------------------------------------------------------------------------------
 phase "running tests"
-rm -rf "$RESULTS_DIR"
-mkdir -p "$RESULTS_DIR"
+rm -rf "$RESULTS_DIR" "$HAMACHI_TEST_SCREENSHOTS"
+mkdir -p "$RESULTS_DIR" "$HAMACHI_TEST_SCREENSHOTS"
 test_rc=0
 # Test projects run one after another (-m:1): the suites include timing-sensitive engine tests
 # and network-namespace end-to-end tests that must not compete for the 2 cores with the
@@ -147,6 +163,7 @@ count_trx() {
 }
 read -r passed failed skipped trx_files < <(count_trx)
 echo "TRX files: $trx_files in $RESULTS_DIR"
+echo "screenshots: $(find "$HAMACHI_TEST_SCREENSHOTS" -name '*.png' -type f | wc -l) in $HAMACHI_TEST_SCREENSHOTS"
 
 status=0
 if ((test_rc != 0)); then

@@ -24,7 +24,7 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new HamachiClient(new HttpClient(Api) { BaseAddress = new Uri("https://api.example.test/") }));
     }
 
-    protected StubApi Api { get; } = new();
+    protected QueuedApi Api { get; } = new();
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -37,7 +37,7 @@ public static class Requires
                      .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]))
         {
             var path = Path.Combine(dir, name);
-            if (File.Exists(path))
+            if (System.IO.File.Exists(path))
             {
                 return path;
             }
@@ -46,6 +46,21 @@ public static class Requires
         Missing($"the program '{name}' (./test.sh installs it)");
         return "";
     }
+
+    /// <summary>A file the tests run (a browser, a built program); returns <paramref name="path"/>.</summary>
+    /// <param name="what">What it is and what provides it, e.g. "Chromium (./test.sh installs the chromium package)".</param>
+    public static string File(string path, string what)
+    {
+        if (!System.IO.File.Exists(path))
+        {
+            Missing($"{what} at {path}");
+        }
+
+        return path;
+    }
+
+    /// <summary>Debian's Chromium, which the browser tests drive through Playwright (never a downloaded browser).</summary>
+    public static string Chromium() => File("/usr/bin/chromium", "Chromium (./test.sh installs the chromium package)");
 
     private static void Missing(string what)
     {

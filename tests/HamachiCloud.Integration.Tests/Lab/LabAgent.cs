@@ -49,6 +49,10 @@ internal sealed class LabAgent : IDisposable
         return new LabAgent(name, ns, state, new StateDirectory(state).LoadEnrolment()!, output);
     }
 
+    /// <summary>An agent already enrolled into <paramref name="state"/> (e.g. by <see cref="DeviceLogin"/>); Dispose removes that directory.</summary>
+    public static LabAgent FromState(NetworkNamespace ns, string state, string name, ITestOutputHelper output) =>
+        new(name, ns, state, new StateDirectory(state).LoadEnrolment() ?? throw new InvalidOperationException($"{name}: no enrolment in {state}"), output);
+
     /// <summary>Starts the daemon and waits for <paramref name="marker"/> (default: logged in).</summary>
     public LabAgent Start(string marker = DaemonProcess.LoggedIn)
     {

@@ -41,6 +41,9 @@ internal sealed class LabApi : IAsyncDisposable
     /// <summary>The server URL agents use.</summary>
     public string Url => $"http://{Address}:{LabPort}";
 
+    /// <summary>The same Api on loopback (Kestrel's own port): for a browser or the Portal outside the lab namespaces.</summary>
+    public string LoopbackUrl => $"http://127.0.0.1:{_port}";
+
     /// <summary>Starts <paramref name="factory"/> on Kestrel and exposes it at <paramref name="address"/>:8080 inside <paramref name="ns"/>.</summary>
     public static LabApi Start(ApiFactory factory, NetworkNamespace ns, IPAddress address)
     {
@@ -89,6 +92,12 @@ internal sealed class LabApi : IAsyncDisposable
         var email = $"{name}-{Guid.NewGuid():N}@example.test";
         const string password = "correct horse battery staple";
         await new HamachiClient(api.CreateClient()).RegisterAsync(new RegisterRequest(email, password, name));
+        return await SignInAsync(api, email, password);
+    }
+
+    /// <summary>Signs a registered account in with the code + PKCE flow against the Kestrel address; its typed client.</summary>
+    public static async Task<HamachiClient> SignInAsync(ApiFactory api, string email, string password)
+    {
         using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = api.ClientOptions.BaseAddress,

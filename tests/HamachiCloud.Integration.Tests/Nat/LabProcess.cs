@@ -25,6 +25,8 @@ internal sealed class LabProcess : IDisposable
 
     private int _disposed;
 
+    public bool HasExited => _process.HasExited;
+
     public static LabProcess Start(NetworkNamespace ns, params string[] command) => Start(ns, new Dictionary<string, string>(), null, command);
 
     /// <summary>Starts with extra environment variables and waits (30 s) for a line containing <paramref name="ready"/> when given.</summary>

@@ -306,6 +306,8 @@ reset_admin_password() {
 main() {
     require dotnet "install the .NET SDK from global.json"
     require curl "apt-get install curl"
+    # State (database, keys, mail) is the owner's only; an older checkout's data/ is narrowed too.
+    mkdir -p "$REPO_ROOT/data" && chmod 700 "$REPO_ROOT/data"
     mkdir -p "$LOG_DIR"
     case ${1:-} in
         "") ;;
@@ -313,7 +315,6 @@ main() {
         *) die "unknown argument '$1' (usage: ./run.sh [reset-admin-password])" ;;
     esac
 
-    mkdir -p "$REPO_ROOT/data"
     build_api
     [[ ${HAMACHI_RELAY:-on} == off ]] || build_relay
     [[ ${HAMACHI_PORTAL:-on} == off ]] || build_portal

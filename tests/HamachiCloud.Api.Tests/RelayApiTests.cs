@@ -161,12 +161,32 @@ public sealed class RelayWithdrawalTests
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
+        // The relay heartbeats every second until the agent has it (setting up may take longer than
+        // Relays:LiveSeconds on a loaded machine); the clock starts at its last heartbeat.
         var sinceHeartbeat = System.Diagnostics.Stopwatch.StartNew();
+        using var beating = new CancellationTokenSource();
+        var heart = Task.Run(async () =>
+        {
+            while (!beating.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                if (beating.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                using var beat = await RelayApiTests.PostAsync(f.CreateClient(), RelayApiTests.Heartbeat(relayId));
+                Assert.Equal(HttpStatusCode.OK, beat.StatusCode);
+                sinceHeartbeat.Restart();
+            }
+        });
         var owner = await TestUser.CreateAsync(f);
         await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("withdrawn"));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         Assert.True((await a.ConnectAndLoginAsync(f)).Ok);
         await a.WaitUntilAsync(x => x.Map?.Relays is { Count: 1 }, "the live relay in a's map");
+        await beating.CancelAsync();
+        await heart;
 
         // No more heartbeats: 5 s after the last one the relay is not live, and within one check (1 s here) a's map drops it.
         await a.WaitUntilAsync(x => x.Map?.Relays is { Count: 0 }, "the silent relay withdrawn from a's map", TimeSpan.FromSeconds(20));

@@ -35,18 +35,55 @@ public abstract class SessionTests(ApiWorld world)
         await user.Client.RevokeSessionAsync(firstId);
         await AssertRefreshRefusedAsync(http, user.Tokens.RefreshToken!);
         var refreshed = await OAuthFlows.RefreshAsync(http, "hamachi-portal", second.RefreshToken!);
-        Assert.Contains(await user.Client.ListSessionsAsync(), s => s.Id == firstId && s.Status == "revoked");
+        var secondClient = ClientWith(f, refreshed.AccessToken);
+        Assert.Contains(await secondClient.ListSessionsAsync(), s => s.Id == firstId && s.Status == "revoked");
 
-        // Revoke all: the second is refused too.
-        await user.Client.RevokeAllSessionsAsync();
+        // Revoke all (with the second session's token; the first one's is refused now): the second is refused too.
+        await secondClient.RevokeAllSessionsAsync();
         await AssertRefreshRefusedAsync(http, refreshed.RefreshToken!);
-        Assert.All(await user.Client.ListSessionsAsync(), s => Assert.Equal("revoked", s.Status));
+        var third = ClientWith(f, (await OAuthFlows.SignInWithCodeAsync(f, user.Email, user.Password)).AccessToken);
+        Assert.Equal(2, (await third.ListSessionsAsync()).Count(s => s.Status == "revoked"));
         Assert.Equal(HttpStatusCode.Redirect, (await OAuthFlows.LoginAsync(OAuthFlows.Browser(f), user.Email, user.Password)).StatusCode);
 
         using var anonymous = f.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/me/sessions")).StatusCode);
-        var badId = await Assert.ThrowsAsync<HamachiApiException>(() => user.Client.RevokeSessionAsync(Guid.NewGuid()));
+        var badId = await Assert.ThrowsAsync<HamachiApiException>(() => third.RevokeSessionAsync(Guid.NewGuid()));
         Assert.Equal((404, ErrorCodes.NotFound), (badId.Status, badId.Code));
+    }
+
+    [SkippableFact]
+    public async Task Access_tokens_of_a_revoked_session_or_a_revoked_token_are_refused_at_once()
+    {
+        var f = await world.GetAsync();
+        var user = await TestUser.CreateAsync(f, "revoked");
+        var laptop = await OAuthFlows.SignInWithCodeAsync(f, user.Email, user.Password);
+        var laptopClient = ClientWith(f, laptop.AccessToken);
+        await laptopClient.GetMeAsync();
+
+        // The session is revoked from another sign-in: its access token stops working now, not in an hour.
+        var laptopSession = (await user.Client.ListSessionsAsync()).OrderBy(s => s.CreatedAt).Last().Id;
+        await user.Client.RevokeSessionAsync(laptopSession);
+        var refused = await Assert.ThrowsAsync<HamachiApiException>(() => laptopClient.GetMeAsync());
+        Assert.Equal(401, refused.Status);
+        await user.Client.GetMeAsync();
+
+        // The Portal's sign-out revokes its access token at /connect/revoke: refused at once too.
+        using var http = f.CreateClient();
+        var (status, _) = await OAuthFlows.PostFormAsync(http, "/connect/revoke", new()
+        {
+            ["client_id"] = "hamachi-portal",
+            ["token"] = user.Tokens.AccessToken,
+            ["token_type_hint"] = "access_token",
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(401, (await Assert.ThrowsAsync<HamachiApiException>(() => user.Client.GetMeAsync())).Status);
+    }
+
+    private static HamachiClient ClientWith(ApiFactory f, string accessToken)
+    {
+        var client = new HamachiClient(f.CreateClient());
+        client.UseAccessToken(accessToken);
+        return client;
     }
 
     private static async Task AssertRefreshRefusedAsync(HttpClient http, string refreshToken)

@@ -272,7 +272,5 @@ internal static class LoginEndpoints
 
     private static string Target(string? returnUrl) => IsLocal(returnUrl) ? returnUrl! : "/";
 
-    /// <summary>Only same-site paths: "/x" but not "//host" or "/\host" (open-redirect guard).</summary>
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    private static bool IsLocal(string? url) => ReturnUrls.IsLocal(url);
 }

@@ -1,5 +1,6 @@
 using HamachiCloud.Portal.ApiAccess;
 using HamachiCloud.Portal.Auth;
+using HamachiCloud.Portal.Live;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -39,6 +40,7 @@ internal static class PortalServices
         services.AddCascadingAuthenticationState();
         services.AddAntiforgery();
         services.AddHamachiApiClient(portal);
+        services.AddPortalLive();
         services.AddHealthChecks();
         services.AddRazorComponents().AddInteractiveServerComponents(o =>
             o.DetailedErrors = builder.Environment.IsDevelopment());

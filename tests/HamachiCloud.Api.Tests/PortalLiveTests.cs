@@ -33,9 +33,12 @@ public abstract class PortalLiveTests(ApiWorld world)
 
         var nat = new NatReport("192.0.2.18:41641", false, false, false, false, false, "endpoint-dependent", "address-and-port-dependent");
         await agent.Connection.InvokeAsync(nameof(IAgentHub.ReportDiscovery), new DiscoveryReport([], 41641, nat));
-        await watcher.WaitForAsync(net.Id, u => u.Members.Single().Devices is [{ NatType: "symmetric" }], "the NAT type");
+        var (natUpdate, _) = await watcher.WaitForAsync(net.Id, u => u.Members.Single().Devices is [{ NatType: "symmetric" }], "the NAT type");
+        var pushedNat = natUpdate.Members.Single().Devices!.Single().Nat;
+        Assert.Equal(("192.0.2.18:41641", "endpoint-dependent", "address-and-port-dependent", false), (pushedNat?.MappedEndpoint, pushedNat?.Mapping, pushedNat?.Filtering, pushedNat?.UdpBlocked));
         var rest = (await owner.Client.ListMembersAsync(net.Id)).Single().Devices!.Single();
         Assert.Equal((true, "symmetric", "TestOS 1.0"), (rest.Online, rest.NatType, rest.Os)); // GET members has the same shape
+        Assert.Equal(("endpoint-dependent", "address-and-port-dependent"), (rest.Nat?.Mapping, rest.Nat?.Filtering));
         Assert.Equal((1, 0), ((await owner.Client.GetNetworkAsync(net.Id)).OnlineCount, (await owner.Client.GetNetworkAsync(net.Id)).PendingCount));
 
         await agent.Connection.InvokeAsync(nameof(IAgentHub.Goodbye));

@@ -16,4 +16,5 @@ public sealed record MemberDeviceDto(
     DateTimeOffset? LastSeenAt,
     string? Os,
     string? AgentVersion,
-    string? NatType);
+    string? NatType,
+    HamachiCloud.Protocol.Control.NatReport? Nat = null);

@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.ControlPlane;
+using HamachiCloud.Protocol.Control;
 
 namespace HamachiCloud.Api.Members;
 
@@ -49,12 +50,16 @@ internal static class MemberListLoader
             .AsNoTracking()
             .ToListAsync(ct);
 
-        var natTypes = new Dictionary<Guid, string?>();
+        var nats = new Dictionary<Guid, (NatReport? Report, string? Type)>();
         var byMember = devices
             .OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase).ThenBy(d => d.Id)
-            .ToLookup(d => (d.NetworkId, d.UserId), d => new MemberDeviceDto(
-                d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.Connected && !d.OfflineHere, d.LastSeenAt, d.Os, d.AgentVersion,
-                NatTypeOf(natTypes, d.Id, d.NatReport)));
+            .ToLookup(d => (d.NetworkId, d.UserId), d =>
+            {
+                var nat = NatOf(nats, d.Id, d.NatReport);
+                return new MemberDeviceDto(
+                    d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.Connected && !d.OfflineHere, d.LastSeenAt, d.Os, d.AgentVersion,
+                    nat.Type, nat.Report);
+            });
         var result = new Dictionary<Guid, NetworkMembers>();
         foreach (var network in memberships.GroupBy(m => m.NetworkId))
         {
@@ -73,15 +78,16 @@ internal static class MemberListLoader
         return result;
     }
 
-    /// <summary>The NAT type shown for a device, parsed once per device even when it is in several networks.</summary>
-    private static string? NatTypeOf(Dictionary<Guid, string?> cache, Guid deviceId, string? json)
+    /// <summary>A device's NAT report and the type shown for it, parsed once per device even when it is in several networks.</summary>
+    private static (NatReport? Report, string? Type) NatOf(Dictionary<Guid, (NatReport?, string?)> cache, Guid deviceId, string? json)
     {
-        if (!cache.TryGetValue(deviceId, out var type))
+        if (!cache.TryGetValue(deviceId, out var nat))
         {
-            type = NatReports.TypeOf(NatReports.FromJson(json));
-            cache[deviceId] = type;
+            var report = NatReports.FromJson(json);
+            nat = (report, NatReports.TypeOf(report));
+            cache[deviceId] = nat;
         }
 
-        return type;
+        return nat;
     }
 }

@@ -72,7 +72,8 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         await create.GetByLabel("Password (optional)").FillAsync(NetworkPassword);
         await create.GetByRole(AriaRole.Radio, new() { Name = "Must be approved" }).CheckAsync();
         await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = NetworkName })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Created {NetworkName}" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = NetworkName })).ToBeVisibleAsync();
         var network = Assert.Single(await ownerApi.ListNetworksAsync());
         Assert.Equal((NetworkName, NetworkType.Mesh, JoinPolicy.Approval, true), (network.Name, network.Type, network.JoinPolicy, network.HasPassword));
         var networkUrl = $"{lab.PortalUrl}/networks/{network.Id}";
@@ -186,11 +187,12 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         // Empty and 200-character network names: a message under the Name field, nothing created.
         await page.GetByRole(AriaRole.Button, new() { Name = "Create network" }).First.ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        var name = dialog.GetByLabel("Name", new() { Exact = true });
-        var nameField = dialog.Locator(".mud-input-control").Filter(new() { Has = name });
+        var name = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true });
+        var nameField = dialog.Locator(".mud-input-control").Filter(new() { Has = page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }) });
         var submit = dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true });
         await submit.ClickAsync();
         await Assertions.Expect(nameField).ToContainTextAsync("Enter a name.");
+        await Assertions.Expect(name).ToHaveAttributeAsync("aria-invalid", "true");
         await name.FillAsync(new string('n', 200));
         await submit.ClickAsync();
         await Assertions.Expect(nameField).ToContainTextAsync($"At most {NetworkLimits.MaxNameLength} characters (this is 200).");
@@ -200,7 +202,7 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
 
         // A device code typed wrong on /device: the message under the Code field, nothing approved.
         await PortalSession.OpenAsync(page, $"{lab.PortalUrl}/device");
-        var code = page.GetByLabel("Code");
+        var code = page.GetByRole(AriaRole.Textbox, new() { Name = "Code", Exact = true });
         var codeField = page.Locator(".mud-input-control").Filter(new() { Has = code });
         await code.FillAsync("WXYZ-2345");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();

@@ -30,6 +30,9 @@
             root.style.colorScheme = d ? 'dark' : 'light';
             root.style.backgroundColor = '';
         },
-        setSystemDark: function (d) { set('hc_system_dark', d ? '1' : '0'); }
+        setSystemDark: function (d) { set('hc_system_dark', d ? '1' : '0'); },
+        // Called once the circuit has rendered the page interactively (Routes.razor): from then on
+        // typing and clicks reach the server. Browser tests wait for <html data-interactive="true">.
+        markInteractive: function () { root.setAttribute('data-interactive', 'true'); }
     };
 })();

@@ -109,8 +109,21 @@ internal sealed partial class DeviceLogin : IDisposable
     private bool TryReadPrompt()
     {
         var output = Output;
+        if (!output.Contains("Waiting for approval", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Since the Portal's /device page: the URL with the code filled in comes first.
+        if (CompleteFirstPattern().Match(output) is { Success: true } first)
+        {
+            UserCode = first.Groups["code"].Value;
+            VerificationUrl = new Uri(first.Groups["url"].Value);
+            return true;
+        }
+
         var prompt = PromptPattern().Match(output);
-        if (!prompt.Success || !output.Contains("Waiting for approval", StringComparison.Ordinal))
+        if (!prompt.Success)
         {
             return false;
         }
@@ -140,4 +153,8 @@ internal sealed partial class DeviceLogin : IDisposable
 
     [GeneratedRegex(@"\(or open (?<url>https?://\S+)\)")]
     private static partial Regex CompletePattern();
+
+    // "To sign in, open URL_COMPLETE\nand check that it shows the code CODE (or open URL and enter it)."
+    [GeneratedRegex(@"open (?<url>https?://\S+)\s+and check that it shows the code (?<code>[A-Za-z0-9-]+)")]
+    private static partial Regex CompleteFirstPattern();
 }

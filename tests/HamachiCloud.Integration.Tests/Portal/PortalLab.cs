@@ -75,7 +75,9 @@ internal sealed class PortalLab : IAsyncDisposable
 
     /// <param name="agentHosts">Namespace hosts for agents (host 0, the server's, comes on top).</param>
     /// <param name="portal">Start the Portal: it must be built (a failure in CI, a skip elsewhere, when it is not).</param>
-    public static async Task<PortalLab> StartAsync(ITestOutputHelper output, int agentHosts = 2, bool portal = true)
+    /// <param name="apiSettings">More Api configuration keys (e.g. <c>Identity:RequireConfirmedEmail</c>), applied last.</param>
+    public static async Task<PortalLab> StartAsync(ITestOutputHelper output, int agentHosts = 2, bool portal = true,
+        IReadOnlyDictionary<string, string>? apiSettings = null)
     {
         Requires.Root();
         var portalDll = portal ? PortalProcess.RequireDll() : null;
@@ -84,7 +86,7 @@ internal sealed class PortalLab : IAsyncDisposable
         var lab = new PortalLab(LabHosts.Up(1 + agentHosts), MailFolder.Create(), LabApi.FreeLoopbackPort(), output);
         try
         {
-            await lab.StartAsync(portalDll);
+            await lab.StartAsync(portalDll, apiSettings ?? new Dictionary<string, string>());
             lab.StartupTime = clock.Elapsed;
             output.WriteLine($"portal lab up in {lab.StartupTime.TotalSeconds:0.0} s: api {lab.Api.LoopbackUrl} (relay: {lab.Api.Url}), "
                 + $"portal {(lab.Portal is null ? "not started" : lab.PortalUrl)}, mail {lab.Mail.Path}");
@@ -148,17 +150,23 @@ internal sealed class PortalLab : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(string? portalDll)
+    private async Task StartAsync(string? portalDll, IReadOnlyDictionary<string, string> apiSettings)
     {
         var (serverNs, serverAddress) = Hosts.Hosts[0];
-        var factory = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Identity:PortalUrl"] = PortalUrl,
             ["Identity:PortalRedirectUris:0"] = $"{PortalUrl}/signin-oidc",
             ["Identity:PortalPostLogoutRedirectUris:0"] = $"{PortalUrl}/signout-callback-oidc",
             ["Mail:PickupDirectory"] = Mail.Path,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in apiSettings)
+        {
+            settings[key] = value;
+        }
+
+        var factory = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, settings);
         try
         {
             Api = LabApi.Start(factory, serverNs, serverAddress);

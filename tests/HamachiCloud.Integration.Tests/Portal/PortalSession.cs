@@ -20,7 +20,22 @@ internal static partial class PortalSession
         await FillSignInFormAsync(page, user);
         await page.WaitForURLAsync(url => url.StartsWith(lab.PortalUrl + "/", StringComparison.Ordinal), new() { Timeout = 20_000 });
         await Assertions.Expect(AccountMenu(page)).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await WaitInteractiveAsync(page);
     }
+
+    /// <summary>Opens a Portal page and waits until its circuit rendered it (typing and clicks reach the server).</summary>
+    public static async Task OpenAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>
+    /// Waits for <c>&lt;html data-interactive="true"&gt;</c> (set by the Portal's Routes after its first interactive
+    /// render): before that, the page is prerendered HTML and what is typed into it is lost.
+    /// </summary>
+    public static async Task WaitInteractiveAsync(IPage page) =>
+        await page.Locator("html[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20_000 });
 
     /// <summary>Fills and submits the sign-in form the browser is on (the Api's, whichever host serves it).</summary>
     public static async Task FillSignInFormAsync(IPage page, LabUser user)

@@ -39,8 +39,10 @@ public sealed class PortalLabSmokeTests(ITestOutputHelper output)
         using var login = await DeviceLogin.StartAsync(lab.AgentHost(1), lab.AgentServerUrl, "laptop");
         output.WriteLine($"device flow: code {login.UserCode}, url {login.VerificationUrl}");
         Assert.Matches("^[A-Z0-9-]{6,}$", login.UserCode);
-        Assert.StartsWith(lab.Api.LoopbackUrl + "/", login.VerificationUrl.AbsoluteUri, StringComparison.Ordinal);
-        await page.GotoAsync(login.VerificationUrl.AbsoluteUri);
+        // The CLI points people at the Portal's /device page (the journey test drives that page); the
+        // Api's own cookie-and-antiforgery verification page keeps working for the same code.
+        Assert.EndsWith("/device?code=" + Uri.EscapeDataString(login.UserCode), login.VerificationUrl.AbsoluteUri, StringComparison.Ordinal);
+        await page.GotoAsync($"{lab.Api.LoopbackUrl}/connect/verify?user_code={Uri.EscapeDataString(login.UserCode)}");
         Assert.Equal(login.UserCode, await page.GetByLabel("Code").InputValueAsync());
         await Screenshots.TakeAsync(page, nameof(PortalLabSmokeTests), "api-device-approval");
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();

@@ -161,6 +161,13 @@ count_trx() {
             }
             END { printf "%d %d %d %d\n", p, f, s, n }'
 }
+# The testName of every <UnitTestResult> whose outcome is not Passed/NotExecuted (attribute order varies).
+list_failed_trx() {
+    find "$RESULTS_DIR" -name '*.trx' -type f -print0 | xargs -0 -r cat | tr '\r\n' '  ' |
+        { grep -o '<UnitTestResult [^>]*>' || true; } |
+        { grep -E 'outcome="(Failed|Error|Timeout|Aborted)"' || true; } |
+        sed -E 's/.* testName="([^"]*)".*/\1/' | sed 's/&quot;/"/g; s/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g'
+}
 read -r passed failed skipped trx_files < <(count_trx)
 echo "TRX files: $trx_files in $RESULTS_DIR"
 echo "screenshots: $(find "$HAMACHI_TEST_SCREENSHOTS" -name '*.png' -type f | wc -l) in $HAMACHI_TEST_SCREENSHOTS"
@@ -171,7 +178,9 @@ if ((test_rc != 0)); then
     status=1
 fi
 if ((failed > 0)); then
-    echo "$failed test(s) failed" >&2
+    # Name them here, at the end, where a truncated CI log still shows them.
+    echo "$failed test(s) failed:" >&2
+    list_failed_trx | head -n 40 | sed 's/^/  FAILED /' >&2
     status=1
 fi
 if ((passed + failed == 0)); then

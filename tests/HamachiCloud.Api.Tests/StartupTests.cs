@@ -51,6 +51,15 @@ public sealed class StartupTests
             Assert.Equal(ownerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(fresh)!));
             Assert.Equal(ownerReadWrite, File.GetUnixFileMode(fresh));
 
+            // WAL mode (persistent in the file) so readers never make a writer fail with "database is locked".
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fresh};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode;";
+                Assert.Equal("wal", command.ExecuteScalar() as string);
+            }
+
             // A database file readable by others (an older install's 0644) is narrowed at start.
             var old = Path.Combine(root, "old.db");
             File.WriteAllBytes(old, []);

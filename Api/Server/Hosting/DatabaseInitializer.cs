@@ -34,6 +34,11 @@ internal static class DatabaseInitializer
             }
         }
 
+        if (dbOptions.Provider == Migrations.DatabaseProvider.Sqlite)
+        {
+            await UseWriteAheadLogAsync(db, log, ct);
+        }
+
         await ClientRegistrations.EnsureAsync(
             sp.GetRequiredService<IOpenIddictApplicationManager>(), sp.GetRequiredService<IOptions<IdentityServerOptions>>().Value, ct);
 
@@ -50,6 +55,32 @@ internal static class DatabaseInitializer
         if (bootstrap.CreateAdmin && !await db.Users.AnyAsync(ct))
         {
             await CreateFirstAdminAsync(sp, bootstrap.AdminEmail, log);
+        }
+    }
+
+    /// <summary>
+    /// Puts the SQLite file in WAL mode (persistent in the file): readers no longer block the writer,
+    /// so a hub login that updates its device while a map tick reads does not fail with
+    /// "database is locked" (SQLITE_BUSY without waiting, the rollback journal's reader/writer deadlock).
+    /// </summary>
+    private static async Task UseWriteAheadLogAsync(HamachiDbContext db, ILogger log, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        string actual;
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            actual = (await command.ExecuteScalarAsync(ct))?.ToString() ?? "unknown";
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        if (!string.Equals(actual, "wal", StringComparison.OrdinalIgnoreCase) && !string.Equals(actual, "memory", StringComparison.OrdinalIgnoreCase))
+        {
+            log.LogWarning("SQLite stays in journal mode {Mode} (WAL refused): concurrent writes may fail with 'database is locked'", actual);
         }
     }
 

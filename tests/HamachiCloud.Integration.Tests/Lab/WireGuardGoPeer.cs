@@ -41,11 +41,14 @@ internal sealed class WireGuardGoPeer : IDisposable
         try
         {
             var deadline = Stopwatch.StartNew();
-            while (Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "-n", ns.Name, "link", "show", name).ExitCode != 0)
+            // The link appears before wireguard-go opens its UAPI socket; `wg set` without the socket falls back
+            // to kernel netlink and fails with "Protocol not supported". Wait for both.
+            var socket = Path.Combine("/var/run/wireguard", name + ".sock");
+            while (Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "-n", ns.Name, "link", "show", name).ExitCode != 0 || !File.Exists(socket))
             {
                 if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(10))
                 {
-                    throw new InvalidOperationException($"wireguard-go in {ns.Name} did not create {name}");
+                    throw new InvalidOperationException($"wireguard-go in {ns.Name} did not create {name} and its socket {socket}");
                 }
 
                 Thread.Sleep(50);

@@ -5,6 +5,7 @@ namespace HamachiCloud.Protocol.Control;
 /// <summary>
 /// A network this device is an active member of, as its members see it. <see cref="Routes"/>: gateway
 /// networks only (null otherwise), the LAN prefixes served through the network's gateway devices.
+/// <see cref="OpenToAnyone"/>: anyone who knows the id joins without a password or approval.
 /// </summary>
 public sealed record NetworkInfo(
     Guid Id,
@@ -13,4 +14,5 @@ public sealed record NetworkInfo(
     NetworkType Type,
     bool Online,
     IReadOnlyList<MemberInfo> Members,
-    IReadOnlyList<RouteInfo>? Routes = null);
+    IReadOnlyList<RouteInfo>? Routes = null,
+    bool OpenToAnyone = false);

@@ -87,6 +87,28 @@ public sealed class IpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public void List_says_plainly_which_networks_anyone_with_the_id_can_join_and_create_says_who_can_join()
+    {
+        _backend.Networks =
+        [
+            new NetworkListing("123-456-789", "lan", "Mesh", true, [], OpenToAnyone: true),
+            new NetworkListing("987-654-321", "office", "Mesh", true, []),
+        ];
+        var args = HamachiCloud.Agent.Commands.CliArgs.Parse(["list", "--socket", Socket], ["--socket"], ["--json"], out _)!;
+        var list = new StringWriter();
+        Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("list", args, list, TextWriter.Null));
+        var lines = list.ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var open = Array.FindIndex(lines, l => l.StartsWith("open: anyone who knows the id 123-456-789 can join", StringComparison.Ordinal));
+        Assert.Equal(Array.FindIndex(lines, l => l.StartsWith("[123-456-789] lan", StringComparison.Ordinal)) + 1, open);
+        Assert.DoesNotContain(lines, l => l.Contains("987-654-321 can join", StringComparison.Ordinal));
+
+        var create = new StringWriter();
+        var createArgs = HamachiCloud.Agent.Commands.CliArgs.Parse(["create", "games", "--socket", Socket], ["--socket", "--password", "--type"], ["--json"], out _)!;
+        Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("create", createArgs, create, TextWriter.Null));
+        Assert.Contains("joins wait for your approval", create.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_socket_is_open_to_owner_and_group_only()
     {
@@ -102,8 +124,10 @@ public sealed class IpcTests : IAsyncLifetime
 
         public DaemonStatus Status() => _status;
 
-        public IReadOnlyList<NetworkListing> List() =>
+        public IReadOnlyList<NetworkListing> Networks { get; set; } =
             [new NetworkListing("123-456-789", "lan", "Mesh", true, [new MemberListing("peer1", "pc1", "100.64.0.1", true, "online", "direct", "198.18.0.1:41641", 1.5)])];
+
+        public IReadOnlyList<NetworkListing> List() => Networks;
 
         public Task<NetcheckResult> NetcheckAsync(CancellationToken ct) => Task.FromResult(new NetcheckResult(["198.18.0.100:41641"], 41641,
             new NatReport("192.0.2.18:41641", true, false, true, false, false, "endpoint-independent", "address-and-port-dependent", [new RelayLatency(Guid.Empty, "eu-1", 12.5), new RelayLatency(Guid.Empty, "us-1", null)])));

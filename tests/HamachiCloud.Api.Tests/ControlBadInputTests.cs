@@ -82,7 +82,7 @@ public abstract class ControlBadInputTests(BadInputWorld world)
     {
         var f = await world.GetAsync();
         var user = await TestUser.CreateAsync(f);
-        var network = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("before login"));
+        var network = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("before login", JoinPolicy: JoinPolicy.Open));
         await using var early = await TestAgent.EnrolWithSetupKeyAsync(f, user, "early");
         var before = await DatabaseSnapshot.SettledAsync(f);
 

@@ -6,6 +6,7 @@ using HamachiCloud.Data;
 using HamachiCloud.Data.Entities;
 using HamachiCloud.Migrations;
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public abstract class ControlPathTests(ApiWorld world)
     internal static async Task<(TestUser Owner, NetworkDto Network, TestAgent A, TestAgent B)> TwoAgentsAsync(ApiFactory f, string name)
     {
         var owner = await TestUser.CreateAsync(f, "owner");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest(name));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest(name, JoinPolicy: JoinPolicy.Open));
         var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         var b = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "b");
         await a.ConnectAndLoginAsync(f);
@@ -59,7 +60,7 @@ public abstract class ControlPathTests(ApiWorld world)
         var f = await world.GetAsync();
         var (owner, bob) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"));
         var outsider = await TestUser.CreateAsync(f, "outsider");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("paths"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("paths", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, bob, "b");

@@ -18,7 +18,7 @@ public abstract class ControlPresenceTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, bob, carol) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"), await TestUser.CreateAsync(f, "carol"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("mesh"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("mesh", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await carol.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
@@ -55,7 +55,7 @@ public abstract class ControlPresenceTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, bob) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("mesh"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("mesh", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, bob, "b");
@@ -92,8 +92,8 @@ public abstract class ControlPresenceTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, s1, s2) = (await TestUser.CreateAsync(f, "hub"), await TestUser.CreateAsync(f, "s1"), await TestUser.CreateAsync(f, "s2"));
-        var spokes = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("spokes", NetworkType.HubAndSpoke));
-        var gateway = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("gw", NetworkType.Gateway));
+        var spokes = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("spokes", NetworkType.HubAndSpoke, JoinPolicy: JoinPolicy.Open));
+        var gateway = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("gw", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
         foreach (var u in new[] { s1, s2 })
         {
             await u.Client.JoinNetworkAsync(new JoinNetworkRequest(spokes.NetworkId));
@@ -124,7 +124,7 @@ public abstract class ControlPresenceTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, bob, carol) = (await TestUser.CreateAsync(f), await TestUser.CreateAsync(f), await TestUser.CreateAsync(f));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("loss"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("loss", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await carol.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
@@ -156,7 +156,7 @@ public abstract class ControlPresenceTests(ApiWorld world)
         });
         var batcher = f.Services.GetRequiredService<MapUpdateBatcher>();
         var (owner, early) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "early"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("busy"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("busy", JoinPolicy: JoinPolicy.Open));
         await early.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         await using var x = await TestAgent.EnrolWithSetupKeyAsync(f, early, "x");

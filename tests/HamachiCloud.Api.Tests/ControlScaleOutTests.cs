@@ -1,6 +1,7 @@
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Migrations;
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -60,7 +61,7 @@ public sealed class ControlScaleOutTests
 
         var owner = await TestUser.CreateAsync(nodeA, "owner");
         var bob = await TestUser.CreateAsync(nodeA, "bob");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("two nodes"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("two nodes", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(nodeA, owner, "on-a");
         await using var b = await TestAgent.EnrolWithSetupKeyAsync(nodeB, bob, "on-b");
@@ -93,7 +94,7 @@ public sealed class ControlScaleOutTests
 
         var owner = await TestUser.CreateAsync(nodeA, "owner");
         var bob = await TestUser.CreateAsync(nodeA, "bob");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("node dies"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("node dies", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(nodeA, owner, "on-a");
         var b = await TestAgent.EnrolWithSetupKeyAsync(nodeB, bob, "on-b");

@@ -84,7 +84,7 @@ public abstract class NetworkApiTests(ApiWorld world)
         var owner = await TestUser.CreateAsync(f, "owner");
         var admin = await TestUser.CreateAsync(f, "admin");
         var member = await TestUser.CreateAsync(f, "member");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Evict net"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Evict net", JoinPolicy: JoinPolicy.Open));
         await admin.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await member.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await owner.Client.SetMemberRoleAsync(net.Id, admin.Id, new SetRoleRequest(MemberRole.Admin));
@@ -111,7 +111,7 @@ public abstract class NetworkApiTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Free net"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Free net", JoinPolicy: JoinPolicy.Open));
         Assert.Equal((5, "Free"), (net.MemberLimit, net.Plan));
 
         for (var i = 2; i <= 5; i++)
@@ -128,11 +128,55 @@ public abstract class NetworkApiTests(ApiWorld world)
     }
 
     [SkippableFact]
+    public async Task Without_a_policy_or_password_a_network_needs_approval_and_open_is_asked_for()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "owner");
+        var plain = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Plain net"));
+        Assert.Equal(JoinPolicy.Approval, plain.JoinPolicy);
+        var passworded = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Secret net", Password: "a long secret"));
+        Assert.Equal(JoinPolicy.Password, passworded.JoinPolicy);
+        var open = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Open net", JoinPolicy: JoinPolicy.Open));
+        Assert.Equal(JoinPolicy.Open, open.JoinPolicy);
+
+        // Someone who found the id of the plain network only gets a pending request.
+        var finder = await TestUser.CreateAsync(f, "finder");
+        await finder.Client.JoinNetworkAsync(new JoinNetworkRequest(plain.NetworkId));
+        Assert.Contains(await owner.Client.ListMembersAsync(plain.Id), m => m.UserId == finder.Id && m.Status == MemberStatus.Pending);
+    }
+
+    [SkippableFact]
+    public async Task Join_attempts_are_limited_per_account_so_ids_cannot_be_scanned()
+    {
+        var f = await world.GetAsync();
+        var scanner = await TestUser.CreateAsync(f, "scanner");
+        var codes = new List<string>();
+        for (var i = 0; i < 21; i++)
+        {
+            var id = $"9{i:00}-000-{i:000}";
+            var refused = await Assert.ThrowsAsync<HamachiApiException>(() => scanner.Client.JoinNetworkAsync(new JoinNetworkRequest(id)));
+            codes.Add(refused.Code);
+        }
+
+        Assert.All(codes.Take(20), c => Assert.Equal(ErrorCodes.NotFound, c)); // default RateLimits:JoinsPerMinute 20
+        Assert.Equal(ErrorCodes.RateLimited, codes[20]);
+
+        // The budget is the account's: another account is not affected, and a real join by it works.
+        var owner = await TestUser.CreateAsync(f, "owner");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Scanned net", JoinPolicy: JoinPolicy.Open));
+        var limited = await Assert.ThrowsAsync<HamachiApiException>(() => scanner.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId)));
+        Assert.Equal((429, ErrorCodes.RateLimited), (limited.Status, limited.Code));
+        var other = await TestUser.CreateAsync(f, "other");
+        await other.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+        Assert.DoesNotContain(await owner.Client.ListMembersAsync(net.Id), m => m.UserId == scanner.Id);
+    }
+
+    [SkippableFact]
     public async Task Concurrent_joins_never_exceed_the_member_limit()
     {
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Race net"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Race net", JoinPolicy: JoinPolicy.Open));
         var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => TestUser.CreateAsync(f, $"racer{i}")));
 
         var outcomes = await Task.WhenAll(users.Select(async u =>
@@ -160,7 +204,7 @@ public abstract class NetworkApiTests(ApiWorld world)
         var owner = await TestUser.CreateAsync(f, "owner");
         var admin = await TestUser.CreateAsync(f, "admin");
         var outsider = await TestUser.CreateAsync(f, "outsider");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Delete me", NetworkType.HubAndSpoke));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Delete me", NetworkType.HubAndSpoke, JoinPolicy: JoinPolicy.Open));
         await admin.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await owner.Client.SetMemberRoleAsync(net.Id, admin.Id, new SetRoleRequest(MemberRole.Admin));
 
@@ -185,7 +229,7 @@ public abstract class NetworkApiTests(ApiWorld world)
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
         var guest = await TestUser.CreateAsync(f, "guest");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Nick net"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("Nick net", JoinPolicy: JoinPolicy.Open));
         await guest.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
 
         Assert.Equal("Gamer", (await guest.Client.SetNicknameAsync(net.Id, new SetNicknameRequest("Gamer"))).Nickname);

@@ -15,7 +15,7 @@ public abstract class PortalLiveTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("live"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("live", JoinPolicy: JoinPolicy.Open));
         await using var watcher = await PortalWatcher.ConnectAsync(f, owner.Tokens.AccessToken);
         var first = await watcher.WatchAsync(net.Id);
         Assert.Equal(net.Id, first.NetworkId);

@@ -4,6 +4,7 @@ using HamachiCloud.Api.Contracts;
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Migrations;
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Protocol.Relay;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -77,7 +78,7 @@ public abstract class RelayApiTests(ApiWorld world)
         var owner = await TestUser.CreateAsync(f);
         var guest = await TestUser.CreateAsync(f);
         var stranger = await TestUser.CreateAsync(f);
-        var network = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("relayed"));
+        var network = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("relayed", JoinPolicy: JoinPolicy.Open));
         await guest.Client.JoinNetworkAsync(new JoinNetworkRequest(network.NetworkId));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, guest, "b");
@@ -134,7 +135,7 @@ public sealed class RelayBandwidthOverrideTests
         }
 
         var owner = await TestUser.CreateAsync(f);
-        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("uncapped"));
+        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("uncapped", JoinPolicy: JoinPolicy.Open));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         await using var b = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "b");
         Assert.True((await a.ConnectAndLoginAsync(f)).Ok);
@@ -183,7 +184,7 @@ public sealed class RelayWithdrawalTests
             }
         });
         var owner = await TestUser.CreateAsync(f);
-        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("withdrawn"));
+        await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("withdrawn", JoinPolicy: JoinPolicy.Open));
         await using var a = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "a");
         Assert.True((await a.ConnectAndLoginAsync(f)).Ok);
         await a.WaitUntilAsync(x => x.Map?.Relays is { Count: 1 }, "the live relay in a's map");

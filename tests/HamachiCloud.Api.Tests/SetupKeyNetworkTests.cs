@@ -17,8 +17,8 @@ public abstract class SetupKeyNetworkTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var user = await TestUser.CreateAsync(f, "fleet");
-        var office = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("office"));
-        var lab = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("lab"));
+        var office = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("office", JoinPolicy: JoinPolicy.Open));
+        var lab = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("lab", JoinPolicy: JoinPolicy.Open));
         var created = await user.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("office servers", Reusable: true, Networks: [office.Id, office.Id]));
         Assert.Equal([office.Id], created.SetupKey.Networks);
         Assert.Equal([office.Id], (await user.Client.ListSetupKeysAsync()).Single(k => k.Id == created.SetupKey.Id).Networks);
@@ -53,7 +53,7 @@ public abstract class SetupKeyNetworkTests(ApiWorld world)
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
         var member = await TestUser.CreateAsync(f, "member");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("not yours"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("not yours", JoinPolicy: JoinPolicy.Open));
         await member.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
 
         foreach (var networks in new[] { new[] { net.Id }, [Guid.NewGuid()] })
@@ -77,7 +77,7 @@ public abstract class SetupKeyNetworkTests(ApiWorld world)
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
         var admin = await TestUser.CreateAsync(f, "admin");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("shared"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("shared", JoinPolicy: JoinPolicy.Open));
         await admin.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await owner.Client.SetMemberRoleAsync(net.Id, admin.Id, new SetRoleRequest(MemberRole.Admin));
         var key = await admin.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("admin's key", Networks: [net.Id]));
@@ -98,7 +98,7 @@ public abstract class SetupKeyNetworkTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var user = await TestUser.CreateAsync(f);
-        var net = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("expiring"));
+        var net = await user.Client.CreateNetworkAsync(new CreateNetworkRequest("expiring", JoinPolicy: JoinPolicy.Open));
         var key = await user.Client.CreateSetupKeyAsync(new CreateSetupKeyRequest("short-lived", Networks: [net.Id]));
         await using (var scope = f.Services.CreateAsyncScope())
         {

@@ -34,6 +34,18 @@ public sealed class StartupTests
         Assert.Equal("DefaultHubLifetimeManager`1", f.Services.GetRequiredService<HubLifetimeManager<ProbeHub>>().GetType().Name);
     }
 
+    [Theory]
+    [InlineData("true", 1)]
+    [InlineData("false", 0)]
+    public async Task Plain_http_for_the_identity_endpoints_is_warned_about_at_start(string allowHttp, int warnings)
+    {
+        var logs = new LogCapture();
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { ["Identity:AllowHttp"] = allowHttp });
+        f.ConfigureTestServices = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+        _ = f.Server;
+        Assert.Equal(warnings, logs.Warnings("Identity:AllowHttp is true").Count);
+    }
+
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task The_SQLite_database_is_created_owner_only_in_an_owner_only_directory()

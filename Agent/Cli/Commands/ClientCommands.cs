@@ -79,6 +79,11 @@ public static class ClientCommands
         foreach (var network in networks)
         {
             stdout.WriteLine($"[{network.NetworkId}] {network.Name} ({network.Type}, {(network.Online ? "online" : "offline")})");
+            if (network.OpenToAnyone)
+            {
+                stdout.WriteLine($"  open: anyone who knows the id {network.NetworkId} can join, without a password or approval");
+            }
+
             Output.Table(stdout, ["  nickname", "device", "ip", "status", "path", "latency", "endpoint", "handshake"],
                 network.Members.Select(m => new[]
                 {
@@ -157,6 +162,13 @@ public static class ClientCommands
         else if (result.Ok)
         {
             stdout.WriteLine(result.NetworkId is null ? $"{verb}: ok" : $"{verb}: ok ({result.NetworkId})");
+            if (verb == IpcCommands.Create)
+            {
+                // The server's default for a network created without a password is approval, never open.
+                stdout.WriteLine(password is null
+                    ? "  joins wait for your approval (Portal: the network's Join requests); `--password` lets anyone with the password in"
+                    : "  anyone with the id and the password can join");
+            }
         }
         else
         {

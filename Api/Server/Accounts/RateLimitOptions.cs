@@ -1,6 +1,6 @@
 namespace HamachiCloud.Api.Accounts;
 
-/// <summary>Section <c>RateLimits</c>: per-address limits on abuse-prone endpoints.</summary>
+/// <summary>Section <c>RateLimits</c>: per-address and per-account limits on abuse-prone endpoints.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
@@ -13,6 +13,12 @@ public sealed class RateLimitOptions
     /// per client address per minute, all four together.
     /// </summary>
     public int AccountRecoveryPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Attempts to join a network per account per minute (REST and hub, joined or refused), so network ids
+    /// cannot be scanned. Per Api node.
+    /// </summary>
+    public int JoinsPerMinute { get; set; } = 20;
 
     internal sealed class Validator : Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>
     {
@@ -27,6 +33,11 @@ public sealed class RateLimitOptions
             if (o.AccountRecoveryPerMinute is < 1 or > 1_000_000)
             {
                 failures.Add($"{Section}:AccountRecoveryPerMinute must be 1..1000000");
+            }
+
+            if (o.JoinsPerMinute is < 1 or > 1_000_000)
+            {
+                failures.Add($"{Section}:JoinsPerMinute must be 1..1000000");
             }
 
             return failures.Count == 0

@@ -26,6 +26,7 @@ internal sealed class AgentHub(
     Relays.RelayTokens relayTokens,
     Paths.PathReports pathReports,
     IOptions<ControlPlaneOptions> options,
+    HubCallBudget.Clock budgetClock,
     TimeProvider clock,
     ILogger<AgentHub> log) : Hub<IAgentClient>, IAgentHub
 {
@@ -104,6 +105,7 @@ internal sealed class AgentHub(
         await db.SaveChangesAsync(ct);
         session.Stage = AgentStage.LoggedIn;
         session.UserId = device.UserId;
+        session.Budget = new HubCallBudget(budgetClock);
         live.Add(Context, remote, device.Id);
 
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroups.Device(device.Id), ct);
@@ -122,6 +124,11 @@ internal sealed class AgentHub(
     public async Task ReportDiscovery(DiscoveryReport report)
     {
         var session = RequireLogin();
+        if (!Within(session, HubCallKind.Discovery))
+        {
+            return;
+        }
+
         var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
         var endpoints = DiscoveryEndpoints.From(report, remote);
         var nat = NatReports.ToJson(NatReports.Sanitize(report?.Nat));
@@ -142,43 +149,71 @@ internal sealed class AgentHub(
         }
     }
 
+    /// <summary>
+    /// The device's current map in full. Served from the stored map (what the ticks issued, the base
+    /// of the deltas that follow), not rebuilt: only a device without one gets a fresh build.
+    /// </summary>
     public async Task RequestNetworkMap()
     {
         var session = RequireLogin();
-        await Clients.Caller.NetworkMap(await maps.FullMapAsync(session.DeviceId, session.UserId, Context.ConnectionAborted));
+        if (!Within(session, HubCallKind.Map))
+        {
+            return;
+        }
+
+        var ct = Context.ConnectionAborted;
+        var version = await db.DeviceMapStates.Where(s => s.DeviceId == session.DeviceId).Select(s => (long?)s.Version).FirstOrDefaultAsync(ct);
+        if (version is null)
+        {
+            await Clients.Caller.NetworkMap(await maps.FullMapAsync(session.DeviceId, session.UserId, ct));
+            return;
+        }
+
+        if (session.LastRequestedMap is not { } cached || cached.Version != version)
+        {
+            var stored = await db.DeviceMapStates.AsNoTracking().FirstAsync(s => s.DeviceId == session.DeviceId, ct);
+            var payload = System.Text.Encoding.UTF8.GetBytes(stored.Payload);
+            cached = (stored.Version, new SignedMessage(payload, identity.Sign(payload)));
+            session.LastRequestedMap = cached;
+        }
+
+        await Clients.Caller.NetworkMap(cached.Message);
     }
 
     public Task<CommandResult> CreateNetwork(string name, NetworkType type, string? password) =>
-        commands.CreateNetworkAsync(RequireLogin().UserId, name, type, password, Context.ConnectionAborted);
+        Command(session => commands.CreateNetworkAsync(session.UserId, name, type, password, Context.ConnectionAborted));
 
     public Task<CommandResult> JoinNetwork(string networkId, string? password) =>
-        commands.JoinNetworkAsync(RequireLogin().UserId, networkId, password, Context.ConnectionAborted);
+        Command(session => commands.JoinNetworkAsync(session.UserId, networkId, password, Context.ConnectionAborted));
 
     public Task<CommandResult> LeaveNetwork(string networkId) =>
-        commands.LeaveNetworkAsync(RequireLogin().UserId, networkId, Context.ConnectionAborted);
+        Command(session => commands.LeaveNetworkAsync(session.UserId, networkId, Context.ConnectionAborted));
 
-    public Task<CommandResult> SetOnline(string networkId, bool online)
-    {
-        var session = RequireLogin();
-        return commands.SetOnlineAsync(session.UserId, session.DeviceId, networkId, online, Context.ConnectionAborted);
-    }
+    public Task<CommandResult> SetOnline(string networkId, bool online) =>
+        Command(session => commands.SetOnlineAsync(session.UserId, session.DeviceId, networkId, online, Context.ConnectionAborted));
 
     public Task<CommandResult> SetNickname(string nickname) =>
-        commands.SetNicknameAsync(RequireLogin().UserId, nickname, Context.ConnectionAborted);
+        Command(session => commands.SetNicknameAsync(session.UserId, nickname, Context.ConnectionAborted));
 
-    public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes)
-    {
-        var session = RequireLogin();
-        return commands.AdvertiseRoutesAsync(session.UserId, session.DeviceId, networkId, prefixes, Context.ConnectionAborted);
-    }
+    public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes) =>
+        Command(session => commands.AdvertiseRoutesAsync(session.UserId, session.DeviceId, networkId, prefixes, Context.ConnectionAborted));
 
     public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
     {
         var session = RequireLogin();
+        if (!Within(session, HubCallKind.RelayTokens))
+        {
+            throw new HubException($"{ErrorCodes.RateLimited}: too many relay token requests; try again in a few seconds");
+        }
+
         return relayTokens.GrantAsync(session.DeviceId, session.UserId, peerNodeKey ?? "", Context.ConnectionAborted);
     }
 
-    public Task ReportPaths(PathReport report) => pathReports.SaveAsync(RequireLogin().DeviceId, report, Context.ConnectionAborted);
+    public Task ReportPaths(PathReport report)
+    {
+        var session = RequireLogin();
+        return Within(session, HubCallKind.Paths) ? pathReports.SaveAsync(session.DeviceId, report, Context.ConnectionAborted) : Task.CompletedTask;
+    }
 
     public async Task Goodbye()
     {
@@ -218,6 +253,32 @@ internal sealed class AgentHub(
         {
             changes.DeviceChanged(deviceId);
         }
+    }
+
+    private Task<CommandResult> Command(Func<AgentSession, Task<CommandResult>> run)
+    {
+        var session = RequireLogin();
+        return Within(session, HubCallKind.Command)
+            ? run(session)
+            : Task.FromResult(new CommandResult(false, ErrorCodes.RateLimited, "too many commands from this device; wait a few seconds"));
+    }
+
+    /// <summary>Takes the call from the session's budget; over it, the call is not run and the first and every 100th refusal is logged.</summary>
+    private bool Within(AgentSession session, HubCallKind kind)
+    {
+        var budget = session.Budget ??= new HubCallBudget(budgetClock);
+        if (budget.TryTake(kind))
+        {
+            return true;
+        }
+
+        if (budget.Refused % 100 == 1)
+        {
+            log.LogWarning("device {DeviceId} on {ConnectionId}: {Kind} call over its budget, not run ({Refused} refused in this session)",
+                session.DeviceId, Context.ConnectionId, kind, budget.Refused);
+        }
+
+        return false;
     }
 
     private AgentSession RequireLogin()

@@ -1,3 +1,5 @@
+using HamachiCloud.Protocol.Control;
+
 namespace HamachiCloud.Api.ControlPlane;
 
 /// <summary>
@@ -17,6 +19,12 @@ internal sealed class AgentSession
     public string? AgentVersion { get; set; }
 
     public string? Os { get; set; }
+
+    /// <summary>Per-method budgets after login (created at login).</summary>
+    public HubCallBudget? Budget { get; set; }
+
+    /// <summary>The last full map sent on request, by version: asked again unchanged, it is sent again without reading or signing.</summary>
+    public (long Version, SignedMessage Message)? LastRequestedMap { get; set; }
 
     /// <summary>Closes a refused connection shortly after the refusal was delivered.</summary>
     public ITimer? AbortTimer { get; set; }

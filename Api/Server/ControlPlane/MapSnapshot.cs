@@ -11,7 +11,8 @@ namespace HamachiCloud.Api.ControlPlane;
 internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IReadOnlyList<MapSnapshot.Dev> Devices, IReadOnlyList<RelayInfo>? Relays = null)
 {
     /// <summary>A network; <paramref name="Routes"/> are its gateway routes (any status), gateway networks only.</summary>
-    public sealed record Net(Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members, IReadOnlyList<Route>? Routes = null);
+    public sealed record Net(
+        Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members, IReadOnlyList<Route>? Routes = null, bool OpenToAnyone = false);
 
     /// <summary>A LAN prefix (canonical CIDR) advertised by a device in a gateway network.</summary>
     public sealed record Route(Guid DeviceId, string Prefix, RouteStatus Status);

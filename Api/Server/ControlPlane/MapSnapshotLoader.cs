@@ -13,7 +13,7 @@ internal static class MapSnapshotLoader
             .ToListAsync(ct);
         var networks = await db.Networks
             .Where(n => networkIds.Contains(n.Id))
-            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type })
+            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy })
             .ToListAsync(ct);
         var members = await db.Memberships
             .Where(m => networkIds.Contains(m.NetworkId) && m.Status == MemberStatus.Active)
@@ -40,7 +40,8 @@ internal static class MapSnapshotLoader
             networks.Select(n => new MapSnapshot.Net(n.Id, n.NetworkId, n.Name, n.Type,
                 byNetwork[n.Id].Select(m => new MapSnapshot.Member(
                     m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status)).ToList(),
-                n.Type == NetworkType.Gateway ? routes[n.Id].ToList() : null)).ToList(),
+                n.Type == NetworkType.Gateway ? routes[n.Id].ToList() : null,
+                n.JoinPolicy == JoinPolicy.Open)).ToList(),
             devices.Select(d => new MapSnapshot.Dev(
                 d.Id, d.UserId, d.Name, ToBase64(d.NodeKey), d.VirtualIPv4, d.VirtualIPv6, d.ConnectionId is not null,
                 d.Endpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries), offline[d.Id].ToHashSet())).ToList());

@@ -69,7 +69,7 @@ internal static class NetworkMapBuilder
                 }
             }
 
-            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members, Routes(network, gateways, self.Id)));
+            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members, Routes(network, gateways, self.Id), network.OpenToAnyone));
         }
 
         var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via, prefixes.GetValueOrDefault(p.Device.Id))).ToList();

@@ -78,5 +78,5 @@ internal static class NetworkMapDiff
 
     private static bool Same(NetworkInfo a, NetworkInfo b) =>
         a.Id == b.Id && a.NetworkId == b.NetworkId && a.Name == b.Name && a.Type == b.Type && a.Online == b.Online
-        && a.Members.SequenceEqual(b.Members) && (a.Routes ?? []).SequenceEqual(b.Routes ?? []);
+        && a.Members.SequenceEqual(b.Members) && (a.Routes ?? []).SequenceEqual(b.Routes ?? []) && a.OpenToAnyone == b.OpenToAnyone;
 }

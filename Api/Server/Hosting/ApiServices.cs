@@ -115,6 +115,8 @@ internal static class ApiServices
         services.AddScoped<TwoFactorService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
+        services.AddSingleton<Members.JoinThrottle>();
+        services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RouteService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<AddressAllocator>();

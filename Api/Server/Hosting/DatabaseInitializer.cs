@@ -17,6 +17,12 @@ internal static class DatabaseInitializer
         var sp = scope.ServiceProvider;
         var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
         var dbOptions = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (sp.GetRequiredService<IOptions<IdentityServerOptions>>().Value.AllowHttp)
+        {
+            log.LogWarning("Identity:AllowHttp is true: sign-in, tokens and device codes are served over plain HTTP. "
+                + "Only for an Api reachable on loopback (./run.sh, the compose default) or behind a TLS-terminating proxy; never on a public address");
+        }
+
         var db = sp.GetRequiredService<HamachiDbContext>();
 
         if (dbOptions.Provider == Migrations.DatabaseProvider.Sqlite)

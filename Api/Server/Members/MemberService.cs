@@ -9,7 +9,8 @@ namespace HamachiCloud.Api.Members;
 
 /// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
 internal sealed class MemberService(
-    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes)
+    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes,
+    JoinThrottle throttle)
 {
     /// <summary>
     /// Joins, retrying when another change of the same network's members won the race (the
@@ -17,6 +18,7 @@ internal sealed class MemberService(
     /// </summary>
     public async Task<NetworkDto> JoinAsync(Guid userId, JoinNetworkRequest request, CancellationToken ct)
     {
+        throttle.Take(userId);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -26,7 +26,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             NetworkId = await NewNetworkIdAsync(ct),
             Name = request.Name.Trim(),
             Type = request.Type,
-            JoinPolicy = request.JoinPolicy ?? (request.Password is null ? JoinPolicy.Open : JoinPolicy.Password),
+            JoinPolicy = request.JoinPolicy ?? DefaultJoinPolicy(request.Password),
             OwnerId = userId,
             PlanId = Plan.FreeId,
             CreatedAt = now,
@@ -54,6 +54,12 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         changes.AccountChanged(userId);
         return await GetAsync(userId, network.Id, ct);
     }
+
+    /// <summary>
+    /// Without an explicit policy a network is never open to anyone who finds its id: a password
+    /// means the password policy, no password means the owner approves each join. Open is opt-in.
+    /// </summary>
+    public static JoinPolicy DefaultJoinPolicy(string? password) => password is null ? JoinPolicy.Approval : JoinPolicy.Password;
 
     /// <summary>The networks the user is an active or pending member of (three queries, <see cref="NetworkListing"/>).</summary>
     public async Task<List<NetworkDto>> ListMineAsync(Guid userId, CancellationToken ct)

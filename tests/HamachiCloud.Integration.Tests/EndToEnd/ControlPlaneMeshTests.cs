@@ -12,6 +12,7 @@ using HamachiCloud.Api.Contracts.SetupKeys;
 using HamachiCloud.Api.Tests;
 using HamachiCloud.Integration.Tests.Lab;
 using HamachiCloud.Migrations;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Testing;
 using HamachiCloud.Testing.Net;
 using Xunit.Abstractions;
@@ -44,7 +45,7 @@ public sealed class ControlPlaneMeshTests(ITestOutputHelper output)
         var server = $"http://{serverAddress}:{ApiLabPort}";
 
         var owner = await SignUpAsync(api, "owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("lan party"));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("lan party", JoinPolicy: JoinPolicy.Open));
         var agents = new List<(NetworkNamespace Ns, string State, string IPv4)>();
         var daemons = new List<DaemonProcess>();
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Integration.Tests.Lab;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Testing;
 using Xunit.Abstractions;
 
@@ -24,7 +25,7 @@ public sealed class ControlPlaneOutageTests(ITestOutputHelper output)
         Requires.Command("ping");
         await using var lab = await ControlLab.StartAsync(4, output);
         var owner = await lab.Api.SignUpAsync("owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("resilient"));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("resilient", JoinPolicy: JoinPolicy.Open));
         var a = await lab.AddAgentAsync(owner, "a");
         var b = await lab.AddAgentAsync(await lab.Api.SignUpAsync("b"), "b");
         var c = await lab.AddAgentAsync(await lab.Api.SignUpAsync("c"), "c");

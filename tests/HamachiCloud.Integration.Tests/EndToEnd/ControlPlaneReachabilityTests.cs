@@ -25,7 +25,7 @@ public sealed class ControlPlaneReachabilityTests(ITestOutputHelper output)
         Requires.Command("ping");
         await using var lab = await ControlLab.StartAsync(4, output);
         var owner = await lab.Api.SignUpAsync("hub-owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.HubAndSpoke));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.HubAndSpoke, JoinPolicy: JoinPolicy.Open));
         var hub = await lab.AddAgentAsync(owner, "hub"); // the creator is the network's hub
         var spoke1 = await lab.AddAgentAsync(await lab.Api.SignUpAsync("spoke1"), "spoke1");
         var spoke2 = await lab.AddAgentAsync(await lab.Api.SignUpAsync("spoke2"), "spoke2");
@@ -56,7 +56,7 @@ public sealed class ControlPlaneReachabilityTests(ITestOutputHelper output)
         Requires.Command("ping");
         await using var lab = await ControlLab.StartAsync(4, output);
         var owner = await lab.Api.SignUpAsync("admin");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("evictions"));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("evictions", JoinPolicy: JoinPolicy.Open));
         var admin = await lab.AddAgentAsync(owner, "admin");
         var stayer = await lab.AddAgentAsync(await lab.Api.SignUpAsync("stayer"), "stayer");
         var leaverAccount = await lab.Api.SignUpAsync("leaver");
@@ -99,7 +99,7 @@ public sealed class ControlPlaneReachabilityTests(ITestOutputHelper output)
         Requires.Command("ping");
         await using var lab = await ControlLab.StartAsync(4, output);
         var owner = await lab.Api.SignUpAsync("owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("lan"));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("lan", JoinPolicy: JoinPolicy.Open));
         var a = await lab.AddAgentAsync(owner, "a");
         var b = await lab.AddAgentAsync(await lab.Api.SignUpAsync("b"), "b");
         var c = await lab.AddAgentAsync(await lab.Api.SignUpAsync("c"), "c");

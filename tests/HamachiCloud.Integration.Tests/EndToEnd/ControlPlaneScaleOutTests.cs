@@ -3,6 +3,7 @@ using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Api.Tests;
 using HamachiCloud.Integration.Tests.Lab;
 using HamachiCloud.Migrations;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Testing;
 using Xunit.Abstractions;
 
@@ -31,7 +32,7 @@ public sealed class ControlPlaneScaleOutTests(ITestOutputHelper output)
 
         var owner = await lab.Api.SignUpAsync("owner");
         var bob = await LabApi.SignUpAsync(node2.Factory, "bob");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("two nodes"));
+        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("two nodes", JoinPolicy: JoinPolicy.Open));
         var a = await lab.AddAgentAsync(owner, "a");
         var b = await lab.AddAgentAsync(bob, "b", via: node2);
         Assert.Equal(a.Enrolment.ServerIdentityKey, b.Enrolment.ServerIdentityKey);

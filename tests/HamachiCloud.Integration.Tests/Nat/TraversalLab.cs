@@ -9,6 +9,7 @@ using HamachiCloud.Data;
 using HamachiCloud.Integration.Tests.EndToEnd;
 using HamachiCloud.Integration.Tests.Lab;
 using HamachiCloud.Migrations;
+using HamachiCloud.Protocol.Networks;
 using HamachiCloud.Testing.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,7 +133,7 @@ internal sealed class TraversalLab : IAsyncDisposable
         }
 
         var owner = await ControlPlaneMeshTests.SignUpAsync(Api, "owner");
-        await owner.CreateNetworkAsync(new CreateNetworkRequest("traversal"));
+        await owner.CreateNetworkAsync(new CreateNetworkRequest("traversal", JoinPolicy: JoinPolicy.Open));
         var hosts = new[] { first, second };
         for (var i = 0; i < hosts.Length; i++)
         {

@@ -205,7 +205,9 @@ internal static class DatabaseInitializer
         {
             using var created = new FileStream(file, new FileStreamOptions
             {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerReadWrite,
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = ownerReadWrite,
             });
         }
         else if ((File.GetUnixFileMode(file) & ~ownerReadWrite) != 0)

@@ -129,8 +129,15 @@ internal sealed class AgentHub(
             return;
         }
 
-        var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        var endpoints = DiscoveryEndpoints.From(report, remote);
+        var connection = Context.GetHttpContext()?.Connection;
+        var remote = connection?.RemoteIpAddress;
+        var infrastructure = await InfrastructureAddressesAsync(connection?.LocalIpAddress);
+        if (remote is not null)
+        {
+            infrastructure.Remove(DiscoveryEndpoints.Unmapped(remote)); // an agent on the server's or a relay's host may list that host
+        }
+
+        var endpoints = DiscoveryEndpoints.From(report, remote, infrastructure);
         var nat = NatReports.ToJson(NatReports.Sanitize(report?.Nat));
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == session.DeviceId, Context.ConnectionAborted);
         if (device is null || (device.Endpoints == endpoints && device.NatReport == nat))
@@ -253,6 +260,27 @@ internal sealed class AgentHub(
         {
             changes.DeviceChanged(deviceId);
         }
+    }
+
+    /// <summary>This server's address on the connection and every relay's: no device may list them as its own.</summary>
+    private async Task<HashSet<System.Net.IPAddress>> InfrastructureAddressesAsync(System.Net.IPAddress? local)
+    {
+        var set = new HashSet<System.Net.IPAddress>();
+        if (local is not null)
+        {
+            set.Add(DiscoveryEndpoints.Unmapped(local));
+        }
+
+        var relays = await db.Relays.AsNoTracking().Select(r => new { r.UdpEndpoints, r.StunEndpoints }).ToListAsync(Context.ConnectionAborted);
+        foreach (var text in relays.SelectMany(r => $"{r.UdpEndpoints} {r.StunEndpoints}".Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (System.Net.IPEndPoint.TryParse(text, out var endpoint))
+            {
+                set.Add(DiscoveryEndpoints.Unmapped(endpoint.Address));
+            }
+        }
+
+        return set;
     }
 
     private Task<CommandResult> Command(Func<AgentSession, Task<CommandResult>> run)

@@ -27,6 +27,7 @@ internal static class ApiPipeline
 {
     public static void UseHamachiApi(this WebApplication app)
     {
+        app.UseApiSecurityHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();

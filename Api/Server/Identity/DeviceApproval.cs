@@ -25,7 +25,7 @@ internal static class DeviceApproval
         }
 
         var user = await users.FindByIdAsync(result.Principal.UserId().ToString());
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null)
         {
             throw ApiProblemException.Forbidden("the account is not available");
         }

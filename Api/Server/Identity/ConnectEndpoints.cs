@@ -115,7 +115,11 @@ internal static class ConnectEndpoints
     /// ambient, so no antiforgery; errors are problem details). A decided code's request record goes.
     /// </summary>
     private static async Task<IResult> VerifySubmitAsync(
-        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, HamachiDbContext db)
+        HttpContext ctx,
+        UserManager<User> users,
+        Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
+        HamachiDbContext db,
+        IOpenIddictAuthorizationManager authorizations)
     {
         var bearer = ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
         User? user;
@@ -166,6 +170,7 @@ internal static class ConnectEndpoints
                 new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=false" }, [OidcScheme]);
         }
 
+        await DeviceApproval.ClaimAuthorizationAsync(authorizations, result.Principal!, user, ctx.RequestAborted);
         return Results.SignIn(
             await CreatePrincipalAsync(users, user, result.Principal!.GetScopes()),
             new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=true" },

@@ -109,8 +109,9 @@ internal sealed class SessionService(
     /// </summary>
     public async Task RevokeAuthorizationAsync(Guid userId, Guid id, string reason, CancellationToken ct)
     {
+        // Device-flow authorizations approved before their subject was recorded (DeviceApproval) have none.
         var authorization = await authorizations.FindByIdAsync(id.ToString(), ct);
-        if (authorization is null || await authorizations.GetSubjectAsync(authorization, ct) != userId.ToString())
+        if (authorization is null || await authorizations.GetSubjectAsync(authorization, ct) is { Length: > 0 } subject && subject != userId.ToString())
         {
             return;
         }

@@ -30,7 +30,9 @@ internal sealed class SignInThrottle(TimeProvider clock, IOptions<SignInThrottle
         TimeSpan.FromMinutes(options.Value.ForgetAfterMinutes));
 
     /// <summary>The account key of a sign-in by email (trimmed, upper-case invariant, like Identity's lookup).</summary>
-    public static string SignInKey(string? email) => "signin:" + (email ?? "").Trim().ToUpperInvariant();
+    public static string SignInKey(string? email) => SignInPrefix + (email ?? "").Trim().ToUpperInvariant();
+
+    private const string SignInPrefix = "signin:";
 
     /// <summary>The key of a signed-in account's step-up checks (current password, two-factor code on the API).</summary>
     public static string StepUpKey(Guid userId) => "stepup:" + userId.ToString("N");
@@ -72,7 +74,7 @@ internal sealed class SignInThrottle(TimeProvider clock, IOptions<SignInThrottle
         lock (_gate)
         {
             _failures.Remove(accountKey);
-            if (options.Value.FamiliarAddressDays > 0)
+            if (options.Value.FamiliarAddressDays > 0 && accountKey.StartsWith(SignInPrefix, StringComparison.Ordinal))
             {
                 _familiar[accountKey + "|" + addressKey] = now;
             }
@@ -121,6 +123,7 @@ internal sealed class SignInThrottle(TimeProvider clock, IOptions<SignInThrottle
 
     private bool IsFamiliar(string accountKey, string addressKey, DateTimeOffset now) =>
         options.Value.FamiliarAddressDays > 0
+        && accountKey.StartsWith(SignInPrefix, StringComparison.Ordinal) // step-up checks get no exemption
         && _familiar.TryGetValue(accountKey + "|" + addressKey, out var at)
         && now - at < TimeSpan.FromDays(options.Value.FamiliarAddressDays);
 

@@ -1,8 +1,8 @@
+using System.Security.Claims;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Enrolment;
 using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.SetupKeys;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using HamachiCloud.Api.Auth;
-using OpenIddict.Abstractions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
 
 namespace HamachiCloud.Api.Identity;
 

@@ -40,4 +40,7 @@ public static class ErrorCodes
     public const string TwoFactorRequired = "two_factor_required";
     public const string TwoFactorEnabled = "two_factor_enabled";
     public const string TwoFactorNotEnabled = "two_factor_not_enabled";
+
+    /// <summary>429: too many wrong passwords or codes for this account or address; the detail says how long to wait.</summary>
+    public const string TooManyAttempts = "too_many_attempts";
 }

@@ -22,6 +22,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         d.Property(x => x.Os).HasMaxLength(Device.MaxOsLength);
         d.Property(x => x.AgentVersion).HasMaxLength(Device.MaxAgentVersionLength);
         d.HasIndex(x => x.UserId);
+        d.HasIndex(x => x.AuthorizationId);
         d.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -29,6 +29,13 @@ public class Device
     public DateTimeOffset? KeyExpiresAt { get; set; }
 
     /// <summary>
+    /// The OAuth authorization (the <c>hamachi login</c> device-flow sign-in) whose token enrolled this device,
+    /// null when a setup key, a personal API token or the Portal's session did. Removing the device revokes
+    /// that authorization and its tokens: the CLI's stored refresh token dies with the device.
+    /// </summary>
+    public Guid? AuthorizationId { get; set; }
+
+    /// <summary>
     /// The SignalR connection of the device's control session while it is online (null: offline).
     /// Kept through a drop without goodbye until the grace period ends, so peers are not told
     /// "offline" for a short reconnect.

@@ -154,6 +154,9 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<Guid?>("AuthorizationId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("ConnectionId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -212,6 +215,8 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasColumnType("character varying(45)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AuthorizationId");
 
                     b.HasIndex("ConnectionNodeId");
 

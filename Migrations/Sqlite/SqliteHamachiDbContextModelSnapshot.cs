@@ -146,6 +146,9 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AuthorizationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConnectionId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -204,6 +207,8 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AuthorizationId");
 
                     b.HasIndex("ConnectionNodeId");
 

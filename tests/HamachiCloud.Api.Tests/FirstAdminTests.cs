@@ -143,7 +143,7 @@ public sealed partial class FirstAdminTests
     }
 
     [Fact]
-    public async Task After_a_reset_existing_sessions_get_no_refresh_and_no_api_token_until_the_password_is_replaced()
+    public async Task After_a_reset_existing_sessions_are_revoked_and_stay_revoked_once_the_password_is_replaced()
     {
         await using var api = await FirstStartAsync();
         var f = api.Factory;
@@ -156,20 +156,26 @@ public sealed partial class FirstAdminTests
         var tokens = await OAuthFlows.SignInWithCodeAsync(f, AdminEmail, NewPassword);
         var client = new HamachiClient(f.CreateClient());
         client.UseAccessToken(tokens.AccessToken);
+        await client.GetMeAsync();
 
-        // The operator resets the password: the refresh token and the API-token endpoint refuse until it is replaced again.
+        // The operator resets the password: the session is revoked, its access token refused at once.
         await DatabaseInitializer.ResetAdminPasswordAsync(f.Services);
-        var create = await Assert.ThrowsAsync<HamachiApiException>(() => client.CreateApiTokenAsync(new CreateApiTokenRequest("x", ["read"], 1)));
-        Assert.Equal((403, ErrorCodes.PasswordChangeRequired), (create.Status, create.Code));
+        Assert.Equal(401, (await Assert.ThrowsAsync<HamachiApiException>(() => client.CreateApiTokenAsync(new CreateApiTokenRequest("x", ["read"], 1)))).Status);
         using var http = f.CreateClient();
-        var (status, body) = await OAuthFlows.PostFormAsync(http, "/connect/token", new()
-        {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = "hamachi-portal",
-            ["refresh_token"] = tokens.RefreshToken!,
-        });
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (status, body.GetProperty("error").GetString()));
+        await RecoveryTests.AssertRefreshRefusedAsync(http, "hamachi-portal", tokens.RefreshToken!);
         Assert.Equal(HttpStatusCode.Unauthorized, (await OAuthFlows.LoginAsync(OAuthFlows.Browser(f), AdminEmail, NewPassword)).StatusCode);
+
+        // The admin takes the account back with the new one-time password: the old tokens do not come back.
+        var fresh = api.PrintedPasswords().Last();
+        using var again = OAuthFlows.Browser(f);
+        var relogin = await OAuthFlows.LoginAsync(again, AdminEmail, fresh);
+        const string third = "the admin's third passphrase";
+        Assert.Equal(HttpStatusCode.Redirect, (await PostChangeAsync(again, relogin.Headers.Location!.ToString(), fresh, third, third, "/")).StatusCode);
+        Assert.False((await LoadAdminAsync(f)).MustChangePassword);
+        await RecoveryTests.AssertRefreshRefusedAsync(http, "hamachi-portal", tokens.RefreshToken!);
+        await RecoveryTests.AssertAccessRefusedAsync(f, tokens.AccessToken);
+        var mine = await OAuthFlows.SignInWithCodeAsync(f, AdminEmail, third);
+        Assert.Equal(AdminEmail, (await RecoveryTests.ClientWith(f, mine.AccessToken).GetMeAsync()).Email);
     }
 
     private sealed class FirstStart(ApiFactory factory, StringWriter console, LogCapture logs) : IAsyncDisposable

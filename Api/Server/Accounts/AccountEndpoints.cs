@@ -54,15 +54,18 @@ internal static class AccountEndpoints
             .WithSummary("Create a personal API token; the secret is shown only in this answer");
         write.MapPost("/password", async (ChangePasswordRequest body, ClaimsPrincipal u, PasswordService s, CancellationToken ct) =>
             {
-                await s.ChangeAsync(u.UserId(), body, ct);
+                await s.ChangeAsync(u.UserId(), body, ct, u.SessionId());
                 return Results.NoContent();
             })
-            .WithSummary("Change my password (the current one is required)");
+            .WithSummary("Change my password (the current one is required); every other session of the account is revoked");
         write.MapDelete("/tokens/{id:guid}", async (Guid id, ClaimsPrincipal u, ApiTokenService s, CancellationToken ct) =>
             {
                 await s.RevokeAsync(u.UserId(), id, ct);
                 return Results.NoContent();
             })
             .WithSummary("Revoke a personal API token");
+        write.MapPost("/tokens/revoke-all", async (ClaimsPrincipal u, ApiTokenService s, CancellationToken ct) =>
+                Results.Ok(new RevokedApiTokens(await s.RevokeAllAsync(u.UserId(), ct))))
+            .WithSummary("Revoke every personal API token of my account (the caller's own too, if it is one)");
     }
 }

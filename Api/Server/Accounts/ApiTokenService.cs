@@ -53,6 +53,21 @@ internal sealed class ApiTokenService(HamachiDbContext db, AuditLog audit, TimeP
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Revokes every personal API token of the account that is not revoked yet; returns how many.</summary>
+    public async Task<int> RevokeAllAsync(Guid userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var live = await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(ct);
+        foreach (var token in live)
+        {
+            token.RevokedAt = now;
+        }
+
+        audit.Record(userId, "api_token.revoked_all", "user", userId, $"{live.Count} tokens");
+        await db.SaveChangesAsync(ct);
+        return live.Count;
+    }
+
     private static ApiTokenDto ToDto(ApiToken t) =>
         new(t.Id, t.Name, t.Prefix, t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt);
 }

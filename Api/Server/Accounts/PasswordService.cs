@@ -1,6 +1,7 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Accounts;
 using HamachiCloud.Api.Sessions;
+using HamachiCloud.Api.SignIn;
 using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.Accounts;
@@ -9,7 +10,8 @@ namespace HamachiCloud.Api.Accounts;
 /// "Forgot password" (a reset link mailed to a confirmed account), the reset itself, and a signed-in
 /// user's change of password. The anonymous calls never tell whether an address has an account.
 /// </summary>
-internal sealed class PasswordService(UserManager<User> users, HamachiDbContext db, AuditLog audit, AccountMails mails, SessionService sessions)
+internal sealed class PasswordService(
+    UserManager<User> users, HamachiDbContext db, AuditLog audit, AccountMails mails, SessionService sessions, SignInThrottle throttle, IHttpContextAccessor http)
 {
     public async Task ForgotAsync(ForgotPasswordRequest request, CancellationToken ct)
     {
@@ -22,8 +24,8 @@ internal sealed class PasswordService(UserManager<User> users, HamachiDbContext 
     }
 
     /// <summary>
-    /// Sets the new password, lifts a lockout and ends every session of the account (whoever knew the old
-    /// password is signed out). 400 <c>invalid_token</c> (also for an unknown address) or <c>weak_password</c>.
+    /// Sets the new password and ends every session of the account: its OAuth authorizations and their
+    /// tokens, refresh tokens included, are revoked (whoever knew the old password is signed out). 400 <c>invalid_token</c> (also for an unknown address) or <c>weak_password</c>.
     /// </summary>
     public async Task ResetAsync(ResetPasswordRequest request, CancellationToken ct)
     {
@@ -42,8 +44,6 @@ internal sealed class PasswordService(UserManager<User> users, HamachiDbContext 
 
         user.MustChangePassword = false;
         user.OneTimePasswordExpiresAt = null;
-        user.LockoutEnd = null;
-        user.AccessFailedCount = 0;
         audit.Record(user.Id, "account.password_reset", "user", user.Id, "by emailed link");
         var result = await users.ResetPasswordAsync(user, token!, request.NewPassword); // one SaveChanges with the audit event
         if (!result.Succeeded)
@@ -57,8 +57,12 @@ internal sealed class PasswordService(UserManager<User> users, HamachiDbContext 
         await sessions.RevokeAllAsync(user.Id, "password reset", ct);
     }
 
-    /// <summary>400 <c>wrong_password</c> on <c>currentPassword</c> (counted towards the lockout) or <c>weak_password</c> on <c>newPassword</c>.</summary>
-    public async Task ChangeAsync(Guid userId, ChangePasswordRequest request, CancellationToken ct)
+    /// <summary>
+    /// Changes the password and revokes every other OAuth session of the account with its tokens (the
+    /// caller's own, <paramref name="currentSession"/>, goes on). 400 <c>wrong_password</c> on
+    /// <c>currentPassword</c> (slowing further attempts), 429 <c>too_many_attempts</c>, or 400 <c>weak_password</c> on <c>newPassword</c>.
+    /// </summary>
+    public async Task ChangeAsync(Guid userId, ChangePasswordRequest request, CancellationToken ct, Guid? currentSession = null)
     {
         new Validator()
             .Check(request.CurrentPassword is { Length: > 0 and <= 256 }, "currentPassword", "is required")
@@ -67,9 +71,12 @@ internal sealed class PasswordService(UserManager<User> users, HamachiDbContext 
             .ThrowIfInvalid();
 
         var user = await users.FindByIdAsync(userId.ToString()) ?? throw new ApiProblemException(401, ErrorCodes.Unauthorized, "the account no longer exists");
-        if (await users.IsLockedOutAsync(user))
+        var key = SignInThrottle.StepUpKey(user.Id);
+        var address = http.HttpContext?.Connection.RemoteIpAddress;
+        var wait = throttle.Wait(key, address);
+        if (wait > TimeSpan.Zero)
         {
-            throw WrongPassword("too many failed attempts: the account is locked for a while");
+            throw SignInThrottle.TooManyAttempts(wait, "currentPassword");
         }
 
         var wasOneTime = user.MustChangePassword;
@@ -79,14 +86,15 @@ internal sealed class PasswordService(UserManager<User> users, HamachiDbContext 
         var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         if (result.Succeeded)
         {
+            throttle.Succeeded(key, address);
+            await sessions.RevokeAllAsync(user.Id, "password changed", ct, keep: currentSession);
             return;
         }
 
         db.ChangeTracker.Clear();
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            user = (await users.FindByIdAsync(user.Id.ToString()))!;
-            await users.AccessFailedAsync(user);
+            throttle.Failed(key, address);
             throw WrongPassword("the current password is wrong");
         }
 

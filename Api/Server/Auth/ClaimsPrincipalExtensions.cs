@@ -12,4 +12,11 @@ internal static class ClaimsPrincipalExtensions
             ? id
             : throw new ApiProblemException(401, ErrorCodes.Unauthorized, "no account in the credentials");
     }
+
+    /// <summary>
+    /// The OAuth authorization ("session") an access token was issued under (OpenIddict's <c>oi_au_id</c>);
+    /// null for a personal API token or a token without one.
+    /// </summary>
+    public static Guid? SessionId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(OpenIddict.Abstractions.OpenIddictConstants.Claims.Private.AuthorizationId), out var id) ? id : null;
 }

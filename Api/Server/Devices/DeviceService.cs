@@ -5,10 +5,15 @@ using HamachiCloud.Api.ControlPlane;
 namespace HamachiCloud.Api.Devices;
 
 /// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, delete.</summary>
-internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes, LiveSessions sessions)
+internal sealed class DeviceService(
+    HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes, LiveSessions sessions, Sessions.SessionService oauthSessions)
 {
-    /// <summary>Registers a device's public keys with the account and gives it its addresses.</summary>
-    public async Task<Device> EnrolAsync(Guid userId, string name, string machineKeyHex, string nodeKeyHex, TimeSpan keyLifetime, CancellationToken ct)
+    /// <summary>
+    /// Registers a device's public keys with the account and gives it its addresses. <paramref name="authorizationId"/>:
+    /// the <c>hamachi login</c> sign-in that enrols it (one device per sign-in; its tokens end with the device).
+    /// </summary>
+    public async Task<Device> EnrolAsync(
+        Guid userId, string name, string machineKeyHex, string nodeKeyHex, TimeSpan keyLifetime, CancellationToken ct, Guid? authorizationId = null)
     {
         new Validator()
             .Name("name", name)
@@ -25,6 +30,12 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
             throw ApiProblemException.Conflict(ErrorCodes.Conflict, "a device with this machine or node key is already enrolled");
         }
 
+        // A stored CLI token must not add devices behind the owner's back: one enrolment per hamachi login.
+        if (authorizationId is { } signIn && await db.Devices.AnyAsync(d => d.AuthorizationId == signIn, ct))
+        {
+            throw ApiProblemException.Conflict(ErrorCodes.Conflict, "this sign-in already enrolled a device; run `hamachi login` again to enrol another one");
+        }
+
         var (v4, v6) = await addresses.AllocateAsync(ct);
         var now = clock.GetUtcNow();
         var device = new Device
@@ -38,6 +49,7 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
             VirtualIPv6 = v6,
             CreatedAt = now,
             KeyExpiresAt = now + keyLifetime,
+            AuthorizationId = authorizationId,
         };
         db.Devices.Add(device);
         audit.Record(userId, "device.enrolled", "device", device.Id, $"{device.Name} {v4}");
@@ -63,13 +75,22 @@ internal sealed class DeviceService(HamachiDbContext db, AddressAllocator addres
         return ToDto(device);
     }
 
-    /// <summary>Deletes the device: its keys stop being accepted and its addresses are freed.</summary>
+    /// <summary>
+    /// Deletes the device: its keys stop being accepted, its addresses are freed, and the <c>hamachi login</c>
+    /// sign-in that enrolled it is revoked with its tokens (a stolen laptop's stored refresh token dies with it).
+    /// </summary>
     public async Task DeleteAsync(Guid userId, Guid id, CancellationToken ct)
     {
         var device = await MineAsync(userId, id, ct);
         db.Devices.Remove(device);
         audit.Record(userId, "device.deleted", "device", device.Id, $"{device.Name} {device.VirtualIPv4}");
         await db.SaveChangesAsync(ct);
+        if (device.AuthorizationId is { } signIn)
+        {
+            await oauthSessions.RevokeAuthorizationAsync(userId, signIn, $"device {device.Id} removed", ct);
+            await db.SaveChangesAsync(ct);
+        }
+
         changes.AccountChanged(userId);
         changes.DeviceRevoked(device.Id);
         sessions.CheckNow(); // a live session of this device ends now, not at the next check

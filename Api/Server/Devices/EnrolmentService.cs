@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Enrolment;
 using HamachiCloud.Api.ControlPlane;
@@ -38,8 +39,8 @@ internal sealed class EnrolmentService(
         // states from the key's networks are saved together, and a refused enrolment (device limit,
         // duplicate key) does not use up a one-off key.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (userId, keyId) = await AuthoriseAsync(http, request.SetupKey, ct);
-        var device = await devices.EnrolAsync(userId, request.Name, machineKey!, nodeKey!, TimeSpan.FromDays(options.Value.DeviceKeyLifetimeDays), ct);
+        var (userId, keyId, signIn) = await AuthoriseAsync(http, request.SetupKey, ct);
+        var device = await devices.EnrolAsync(userId, request.Name, machineKey!, nodeKey!, TimeSpan.FromDays(options.Value.DeviceKeyLifetimeDays), ct, signIn);
         var scoped = keyId is { } k && await keyNetworks.ApplyAsync(k, device, ct);
         await transaction.CommitAsync(ct);
         if (scoped)
@@ -51,14 +52,17 @@ internal sealed class EnrolmentService(
             identity.PublicKey.ToBase64(), device.KeyExpiresAt);
     }
 
-    /// <summary>The account to enrol into and the setup key used, if any; a key's use is counted in the caller's transaction.</summary>
-    private async Task<(Guid UserId, Guid? SetupKeyId)> AuthoriseAsync(HttpContext http, string? setupKey, CancellationToken ct)
+    /// <summary>
+    /// The account to enrol into, the setup key used, if any (its use is counted in the caller's transaction),
+    /// and the <c>hamachi login</c> sign-in (an access token of the CLI client) the device is bound to, if that.
+    /// </summary>
+    private async Task<(Guid UserId, Guid? SetupKeyId, Guid? SignIn)> AuthoriseAsync(HttpContext http, string? setupKey, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(setupKey))
         {
             var key = await setupKeys.ConsumeAsync(setupKey, ct)
                 ?? throw new ApiProblemException(401, ErrorCodes.InvalidSetupKey, "the setup key is unknown, expired, revoked or already used");
-            return (key.UserId, key.Id);
+            return (key.UserId, key.Id, null);
         }
 
         var auth = await http.AuthenticateAsync(AuthSchemes.Bearer);
@@ -72,7 +76,8 @@ internal sealed class EnrolmentService(
             throw ApiProblemException.Forbidden("the token does not allow enrolling devices (it needs the write or api scope)");
         }
 
-        return (auth.Principal.UserId(), null);
+        var cli = auth.Principal.FindFirstValue(OpenIddict.Abstractions.OpenIddictConstants.Claims.ClientId) == Identity.OpenIddictSetup.CliClientId;
+        return (auth.Principal.UserId(), null, cli ? auth.Principal.SessionId() : null);
     }
 
     /// <summary>Lowercase hex of a base64 32-byte key (the stored form), or null.</summary>

@@ -41,6 +41,7 @@ internal static class ApiServices
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
         Bind<MailOptions>(builder, MailOptions.Section, new MailOptions.Validator());
         Bind<ProxyOptions>(builder, ProxyOptions.Section, new ProxyOptions.Validator());
+        Bind<SignIn.SignInThrottleOptions>(builder, SignIn.SignInThrottleOptions.Section, new SignIn.SignInThrottleOptions.Validator());
         RefuseHostForwardedHeaders(builder.Configuration);
 
         services.AddSingleton(TimeProvider.System);
@@ -102,6 +103,8 @@ internal static class ApiServices
 
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();
         services.AddSingleton<BanList>();
+        services.AddSingleton<SignIn.SignInThrottle>();
+        services.AddSingleton<SignIn.UnknownAccountPassword>();
         services.AddScoped<BanService>();
         services.AddScoped<AuditLog>();
         services.AddScoped<AccountService>();

@@ -121,8 +121,9 @@ internal static class DatabaseInitializer
 
     /// <summary>
     /// <c>HamachiCloud.Api reset-admin-password</c>: gives the admin (<c>Bootstrap:AdminEmail</c>) a new
-    /// one-time password, lifts a lockout, ends its sign-in sessions and prints the password. For a
-    /// lost admin password or an expired one-time password; the old password stops working.
+    /// one-time password, ends its sign-in sessions (every OAuth authorization and its tokens, refresh tokens
+    /// included, are revoked: a thief's token does not come back once the admin has chosen a new password)
+    /// and prints the password. For a lost admin password or an expired one-time password; the old password stops working.
     /// </summary>
     public static async Task ResetAdminPasswordAsync(IServiceProvider root, CancellationToken ct = default)
     {
@@ -136,7 +137,7 @@ internal static class DatabaseInitializer
 
         var password = NewOneTimePassword();
         MarkOneTimePassword(sp, admin);
-        admin.LockoutEnd = null;
+        admin.LockoutEnd = null; // left by versions that locked accounts
         admin.AccessFailedCount = 0;
         sp.GetRequiredService<Audit.AuditLog>().Record(null, "account.password_reset", "user", admin.Id, "one-time password issued by reset-admin-password");
 
@@ -146,6 +147,9 @@ internal static class DatabaseInitializer
         {
             throw new InvalidOperationException($"resetting the password of {email} failed: {string.Join("; ", reset.Errors.Select(e => e.Description))}");
         }
+
+        var ended = await sp.GetRequiredService<Sessions.SessionService>().RevokeAllAsync(admin.Id, "reset-admin-password", ct);
+        log.LogWarning("revoked {Count} sessions of {Email} and their tokens", ended, email);
 
         log.LogWarning("reset the password of {Email}; its new one-time password was printed to the console", email);
         PrintOneTimePassword(sp, "Admin password reset", admin, password);

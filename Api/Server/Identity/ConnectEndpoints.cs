@@ -54,7 +54,7 @@ internal static class ConnectEndpoints
         }
 
         var user = await users.GetUserAsync(session.Principal!);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null)
         {
             return Forbid(OpenIddictConstants.Errors.AccessDenied, "the account is not available");
         }
@@ -77,10 +77,11 @@ internal static class ConnectEndpoints
             return Forbid(OpenIddictConstants.Errors.UnsupportedGrantType, "grant type not supported");
         }
 
-        // The code / refresh token / device code was validated by OpenIddict; re-check the account.
+        // The code / refresh token / device code was validated by OpenIddict (a revoked session's is refused
+        // there); re-check the account. Failed passwords never reach this: guessing cannot fail a refresh.
         var result = await ctx.AuthenticateAsync(OidcScheme);
         var user = await users.FindByIdAsync(result.Principal?.GetClaim(Claims.Subject) ?? "");
-        if (user is null || user.MustChangePassword || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        if (user is null || user.MustChangePassword || !await signIn.CanSignInAsync(user))
         {
             return Forbid(OpenIddictConstants.Errors.InvalidGrant, "the account is no longer allowed to sign in");
         }
@@ -114,7 +115,11 @@ internal static class ConnectEndpoints
     /// ambient, so no antiforgery; errors are problem details). A decided code's request record goes.
     /// </summary>
     private static async Task<IResult> VerifySubmitAsync(
-        HttpContext ctx, UserManager<User> users, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, HamachiDbContext db)
+        HttpContext ctx,
+        UserManager<User> users,
+        Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
+        HamachiDbContext db,
+        IOpenIddictAuthorizationManager authorizations)
     {
         var bearer = ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
         User? user;
@@ -165,6 +170,7 @@ internal static class ConnectEndpoints
                 new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=false" }, [OidcScheme]);
         }
 
+        await DeviceApproval.ClaimAuthorizationAsync(authorizations, result.Principal!, user, ctx.RequestAborted);
         return Results.SignIn(
             await CreatePrincipalAsync(users, user, result.Principal!.GetScopes()),
             new AuthenticationProperties { RedirectUri = "/connect/verify/done?approved=true" },

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using HamachiCloud.Api.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
 
 namespace HamachiCloud.Api.Identity;
 
@@ -25,7 +27,7 @@ internal static class DeviceApproval
         }
 
         var user = await users.FindByIdAsync(result.Principal.UserId().ToString());
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null)
         {
             throw ApiProblemException.Forbidden("the account is not available");
         }
@@ -33,5 +35,37 @@ internal static class DeviceApproval
         return user.MustChangePassword
             ? throw new ApiProblemException(403, ErrorCodes.PasswordChangeRequired, "change the one-time password before approving devices")
             : user;
+    }
+
+    /// <summary>
+    /// OpenIddict creates the device flow's authorization at <c>/connect/device</c>, before anyone signed in, so
+    /// without a subject: the approving account becomes its subject, so that the <c>hamachi login</c> is one of
+    /// the account's sessions (listed, and revoked by "sign out everywhere", a password change or reset).
+    /// </summary>
+    public static async Task ClaimAuthorizationAsync(IOpenIddictAuthorizationManager authorizations, ClaimsPrincipal userCode, User user, CancellationToken ct)
+    {
+        var id = userCode.GetAuthorizationId();
+        var authorization = string.IsNullOrEmpty(id) ? null : await authorizations.FindByIdAsync(id, ct);
+        if (authorization is null)
+        {
+            return;
+        }
+
+        var subject = await authorizations.GetSubjectAsync(authorization, ct);
+        if (!string.IsNullOrEmpty(subject))
+        {
+            if (subject != user.Id.ToString())
+            {
+                throw ApiProblemException.Forbidden("this device code belongs to another account's sign-in");
+            }
+
+            return;
+        }
+
+        var descriptor = new OpenIddictAuthorizationDescriptor();
+        await authorizations.PopulateAsync(descriptor, authorization, ct);
+        descriptor.Subject = user.Id.ToString();
+        await authorizations.PopulateAsync(authorization, descriptor, ct);
+        await authorizations.UpdateAsync(authorization, ct);
     }
 }

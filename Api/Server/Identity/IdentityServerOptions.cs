@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Identity;
 
-/// <summary>Section <c>Identity</c>: tokens, keys, clients and lockout.</summary>
+/// <summary>Section <c>Identity</c>: tokens, keys and clients (failed sign-ins: <see cref="SignIn.SignInThrottleOptions"/>).</summary>
 public sealed class IdentityServerOptions
 {
     public const string Section = "Identity";
@@ -24,11 +24,6 @@ public sealed class IdentityServerOptions
 
     public int AccessTokenMinutes { get; set; } = 60;
     public int RefreshTokenDays { get; set; } = 30;
-
-    /// <summary>Failed sign-ins before an account is locked.</summary>
-    public int LockoutAttempts { get; set; } = 5;
-
-    public int LockoutMinutes { get; set; } = 15;
 
     /// <summary>
     /// Sign-in (the sign-in page and every token grant) refuses an account whose email address is not
@@ -84,16 +79,6 @@ public sealed class IdentityServerOptions
             if (o.RefreshTokenDays is < 1 or > 365)
             {
                 failures.Add($"{Section}:RefreshTokenDays must be 1..365");
-            }
-
-            if (o.LockoutAttempts is < 1 or > 100)
-            {
-                failures.Add($"{Section}:LockoutAttempts must be 1..100");
-            }
-
-            if (o.LockoutMinutes is < 1 or > 10_080)
-            {
-                failures.Add($"{Section}:LockoutMinutes must be 1..10080");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

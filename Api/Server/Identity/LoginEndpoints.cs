@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Hosting;
+using HamachiCloud.Api.SignIn;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace HamachiCloud.Api.Identity;
 
 /// <summary>
-/// The sign-in page behind the authorize and verify endpoints (Identity cookie, lockout, the two-factor
+/// The sign-in page behind the authorize and verify endpoints (Identity cookie, throttled failures, the two-factor
 /// step, refusal of an unconfirmed email), and the change-password page a one-time password (the first
 /// admin's) leads to before anything else.
 /// </summary>
@@ -44,10 +45,16 @@ internal static class LoginEndpoints
     public static IResult RedirectToChangePassword(string returnUrl) =>
         Results.Redirect(ChangePasswordPath + "?ReturnUrl=" + Uri.EscapeDataString(IsLocal(returnUrl) ? returnUrl : "/"));
 
+    /// <summary>
+    /// The password step. Wrong passwords are slowed per account and per address (<see cref="SignInThrottle"/>),
+    /// never locked; an unknown email costs a hash verification like a known one and gets the same answers.
+    /// </summary>
     private static async Task<IResult> LoginAsync(
         HttpContext ctx,
         IAntiforgery af,
         SignInManager<User> signIn,
+        SignInThrottle throttle,
+        UnknownAccountPassword unknown,
         IOptions<IdentityServerOptions> options,
         TimeProvider clock,
         [FromForm] string email,
@@ -55,16 +62,37 @@ internal static class LoginEndpoints
         [FromForm] string? returnUrl)
     {
         var target = Target(returnUrl);
+        var address = ctx.Connection.RemoteIpAddress;
+        var key = SignInThrottle.SignInKey(email);
+        IResult Refuse(string error, int status = StatusCodes.Status401Unauthorized)
+        {
+            ctx.Response.StatusCode = status;
+            return HtmlPages.Login(af.GetAndStoreTokens(ctx), target, options.Value.PortalUrl, error, email);
+        }
+
+        var wait = throttle.Wait(key, address);
+        if (wait > TimeSpan.Zero)
+        {
+            ctx.Response.Headers.RetryAfter = SignInThrottle.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(SignInThrottle.Describe(wait), StatusCodes.Status429TooManyRequests);
+        }
+
         var user = await signIn.UserManager.FindByEmailAsync(email);
-        var expired = user is not null && OneTimePasswordExpired(user, clock);
-        var result = user is null
-            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : expired
-                ? await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)
-                : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (user is null)
+        {
+            unknown.Verify(password);
+            throttle.Failed(key, address);
+            return Refuse(WrongPasswordMessage);
+        }
+
+        var expired = OneTimePasswordExpired(user, clock);
+        var result = expired
+            ? await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: false)
+            : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
         if (result.Succeeded && !expired)
         {
-            return user!.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
+            throttle.Succeeded(key, address);
+            return user.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
         }
 
         if (result.RequiresTwoFactor)
@@ -72,26 +100,25 @@ internal static class LoginEndpoints
             return Results.Redirect(TwoFactorPath + "?ReturnUrl=" + Uri.EscapeDataString(target));
         }
 
-        // Not allowed = email not confirmed (Identity:RequireConfirmedEmail), decided before the password was
-        // checked: say so only to someone who knows the password; a wrong one counts as usual.
-        if (result.IsNotAllowed && user is not null)
+        if (result.Succeeded)
         {
-            if (!user.EmailConfirmed && await signIn.UserManager.CheckPasswordAsync(user, password))
-            {
-                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return HtmlPages.ConfirmEmailFirst(af.GetAndStoreTokens(ctx), user.Email ?? email, target);
-            }
-
-            await signIn.UserManager.AccessFailedAsync(user);
-            result = await signIn.UserManager.IsLockedOutAsync(user) ? Microsoft.AspNetCore.Identity.SignInResult.LockedOut : result;
+            return Refuse(ExpiredMessage(user)); // the right one-time password, too late
         }
 
-        ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var error = result.IsLockedOut ? "Too many failed attempts: the account is locked for a while."
-            : result.Succeeded ? ExpiredMessage(user!)
-            : "Wrong email or password.";
-        return HtmlPages.Login(af.GetAndStoreTokens(ctx), target, options.Value.PortalUrl, error, email);
+        // Not allowed = email not confirmed (Identity:RequireConfirmedEmail), decided before the password was
+        // checked: say so only to someone who knows the password; a wrong one counts as usual.
+        if (result.IsNotAllowed && !user.EmailConfirmed && await signIn.UserManager.CheckPasswordAsync(user, password))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return HtmlPages.ConfirmEmailFirst(af.GetAndStoreTokens(ctx), user.Email ?? email, target);
+        }
+
+        throttle.Failed(key, address);
+        return Refuse(WrongPasswordMessage);
     }
+
+    /// <summary>The one answer to a wrong password and to an unknown email.</summary>
+    public const string WrongPasswordMessage = "Wrong email or password.";
 
     /// <summary>The second step: the user whose password was right is held in Identity's two-factor cookie (a few minutes).</summary>
     private static async Task<IResult> TwoFactorPageAsync(
@@ -107,6 +134,7 @@ internal static class LoginEndpoints
         HttpContext ctx,
         IAntiforgery af,
         SignInManager<User> signIn,
+        SignInThrottle throttle,
         AuditLog audit,
         HamachiDbContext db,
         [FromForm] string? code,
@@ -119,10 +147,20 @@ internal static class LoginEndpoints
             return Results.Redirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(target));
         }
 
-        IResult Refuse(string error)
+        IResult Refuse(string error, int status = StatusCodes.Status401Unauthorized)
         {
-            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            ctx.Response.StatusCode = status;
             return HtmlPages.TwoFactor(af.GetAndStoreTokens(ctx), target, error);
+        }
+
+        // Wrong codes count like wrong passwords, against the account and the address.
+        var address = ctx.Connection.RemoteIpAddress;
+        var key = SignInThrottle.SignInKey(user.Email);
+        var wait = throttle.Wait(key, address);
+        if (wait > TimeSpan.Zero)
+        {
+            ctx.Response.Headers.RetryAfter = SignInThrottle.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(SignInThrottle.Describe(wait), StatusCodes.Status429TooManyRequests);
         }
 
         if (string.IsNullOrWhiteSpace(code) || code.Length > 64)
@@ -136,6 +174,7 @@ internal static class LoginEndpoints
             : await signIn.TwoFactorRecoveryCodeSignInAsync(code.Trim());
         if (result.Succeeded)
         {
+            throttle.Succeeded(key, address);
             if (digits is null)
             {
                 audit.Record(user.Id, "account.recovery_code_used", "user", user.Id, "sign-in");
@@ -145,8 +184,8 @@ internal static class LoginEndpoints
             return user.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
         }
 
-        return Refuse(result.IsLockedOut ? "Too many failed attempts: the account is locked for a while."
-            : digits is null ? "That recovery code is wrong or was already used."
+        throttle.Failed(key, address);
+        return Refuse(digits is null ? "That recovery code is wrong or was already used."
             : "That code is wrong or has expired: type the code the app shows now.");
     }
 
@@ -185,6 +224,8 @@ internal static class LoginEndpoints
         HttpContext ctx,
         IAntiforgery af,
         SignInManager<User> signIn,
+        SignInThrottle throttle,
+        Sessions.SessionService sessions,
         HamachiDbContext db,
         AuditLog audit,
         TimeProvider clock,
@@ -223,6 +264,15 @@ internal static class LoginEndpoints
             return Refuse(StatusCodes.Status400BadRequest, "The new password must differ from the current one.");
         }
 
+        var key = SignInThrottle.StepUpKey(user.Id);
+        var address = ctx.Connection.RemoteIpAddress;
+        var wait = throttle.Wait(key, address);
+        if (wait > TimeSpan.Zero)
+        {
+            ctx.Response.Headers.RetryAfter = SignInThrottle.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(StatusCodes.Status429TooManyRequests, SignInThrottle.Describe(wait));
+        }
+
         // Flag, password and audit event are saved together by the store (one SaveChanges), or not at all.
         var wasOneTime = user.MustChangePassword;
         user.MustChangePassword = false;
@@ -235,20 +285,17 @@ internal static class LoginEndpoints
             user = (await users.FindByIdAsync(user.Id.ToString()))!;
             if (changed.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
             {
-                await users.AccessFailedAsync(user);
-                if (await users.IsLockedOutAsync(user))
-                {
-                    await signIn.SignOutAsync();
-                    return Refuse(StatusCodes.Status401Unauthorized, "Too many failed attempts: the account is locked for a while.");
-                }
-
+                throttle.Failed(key, address);
                 return Refuse(StatusCodes.Status400BadRequest, "The current password is wrong.");
             }
 
             return Refuse(StatusCodes.Status400BadRequest, string.Join(" ", changed.Errors.Select(e => e.Description)));
         }
 
-        // The new security stamp would end this session at its next check; re-issue the cookie.
+        // Whoever knew the old password is out: every OAuth session (Portal, CLI) and its tokens are revoked.
+        // The new security stamp would end this cookie session at its next check; re-issue the cookie.
+        throttle.Succeeded(key, address);
+        await sessions.RevokeAllAsync(user.Id, "password changed", ctx.RequestAborted);
         await signIn.RefreshSignInAsync(user);
         return Results.Redirect(target);
     }

@@ -5,7 +5,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace HamachiCloud.Api.Identity;
 
 /// <summary>
-/// ASP.NET Core Identity (accounts, password hashing, lockout) and the OpenIddict server:
+/// ASP.NET Core Identity (accounts, password hashing; no lockout, see <see cref="SignIn.SignInThrottle"/>) and the OpenIddict server:
 /// authorization code + PKCE (Portal), device authorization grant (CLI), refresh tokens, and the
 /// end-session endpoint the Portal's sign-out ends the Identity cookie session through.
 /// </summary>
@@ -25,15 +25,15 @@ internal static class OpenIddictSetup
                 o.Password.RequireLowercase = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = options.LockoutAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(options.LockoutMinutes);
+                // No lockout (HamachiUserManager): failures are slowed by SignIn.SignInThrottle instead.
+                o.Lockout.AllowedForNewUsers = false;
                 o.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 o.ClaimsIdentity.UserNameClaimType = Claims.Name;
                 o.ClaimsIdentity.RoleClaimType = Claims.Role;
                 o.ClaimsIdentity.EmailClaimType = Claims.Email;
             })
             .AddEntityFrameworkStores<HamachiDbContext>()
+            .AddUserManager<SignIn.HamachiUserManager>()
             .AddDefaultTokenProviders();
 
         services.ConfigureApplicationCookie(o =>

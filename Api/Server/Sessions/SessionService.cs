@@ -7,8 +7,8 @@ namespace HamachiCloud.Api.Sessions;
 /// <summary>
 /// The account's OAuth authorizations (one per Portal sign-in or <c>hamachi login</c>) as "sessions":
 /// list, revoke one, revoke all. Revoking marks the authorization and every token issued under it
-/// revoked, so its refresh token is refused at once; an access token already issued stays valid until
-/// it expires (<c>Identity:AccessTokenMinutes</c>), as access tokens are self-contained.
+/// revoked, so its refresh token is refused at once, and its access tokens too: the validation checks
+/// the token and authorization entries on every bearer request (<c>OpenIddictSetup</c>).
 /// </summary>
 internal sealed class SessionService(
     IOpenIddictAuthorizationManager authorizations,
@@ -56,8 +56,13 @@ internal sealed class SessionService(
         await db.SaveChangesAsync(ct);
     }
 
-    /// <summary>Revokes every authorization of the account; returns how many were still valid.</summary>
-    public async Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken ct)
+    /// <summary>
+    /// Revokes every authorization of the account and every token issued under them, refresh tokens
+    /// included, except <paramref name="keep"/> (the session that changed the password keeps going);
+    /// returns how many were still valid. The entries live in the database, and bearer requests check
+    /// them (token and authorization entry validation), so every Api node refuses them from now on.
+    /// </summary>
+    public async Task<int> RevokeAllAsync(Guid userId, string reason, CancellationToken ct, Guid? keep = null)
     {
         var revoked = 0;
         var all = new List<object>();
@@ -66,21 +71,70 @@ internal sealed class SessionService(
             all.Add(authorization);
         }
 
+        var kept = keep?.ToString();
         foreach (var authorization in all)
         {
+            var id = await authorizations.GetIdAsync(authorization, ct) ?? "";
+            if (id == kept)
+            {
+                continue;
+            }
+
             if (await authorizations.HasStatusAsync(authorization, OpenIddictConstants.Statuses.Valid, ct))
             {
                 revoked++;
             }
 
-            await RevokeOneAsync(authorization, await authorizations.GetIdAsync(authorization, ct) ?? "", ct);
+            await RevokeOneAsync(authorization, id, ct);
         }
 
-        // Tokens without an authorization (none are issued today) would outlive the loop above.
-        await tokens.RevokeBySubjectAsync(userId.ToString(), ct);
+        if (kept is null)
+        {
+            // Tokens without an authorization (none are issued today) would outlive the loop above.
+            await tokens.RevokeBySubjectAsync(userId.ToString(), ct);
+        }
+        else
+        {
+            await RevokeLooseTokensAsync(userId, kept, ct);
+        }
+
         audit.Record(userId, "session.revoked_all", "user", userId, $"{revoked} sessions: {reason}");
         await db.SaveChangesAsync(ct);
         return revoked;
+    }
+
+    /// <summary>
+    /// Revokes one authorization of the account and its tokens (a removed device's <c>hamachi login</c>);
+    /// nothing when it is not the account's or does not exist any more. The caller saves the audit event.
+    /// </summary>
+    public async Task RevokeAuthorizationAsync(Guid userId, Guid id, string reason, CancellationToken ct)
+    {
+        // Device-flow authorizations approved before their subject was recorded (DeviceApproval) have none.
+        var authorization = await authorizations.FindByIdAsync(id.ToString(), ct);
+        if (authorization is null || await authorizations.GetSubjectAsync(authorization, ct) is { Length: > 0 } subject && subject != userId.ToString())
+        {
+            return;
+        }
+
+        await RevokeOneAsync(authorization, id.ToString(), ct);
+        audit.Record(userId, "session.revoked", "authorization", id, reason);
+    }
+
+    private async Task RevokeLooseTokensAsync(Guid userId, string kept, CancellationToken ct)
+    {
+        var loose = new List<object>();
+        await foreach (var token in tokens.FindBySubjectAsync(userId.ToString(), ct))
+        {
+            if (await tokens.GetAuthorizationIdAsync(token, ct) != kept && await tokens.HasStatusAsync(token, OpenIddictConstants.Statuses.Valid, ct))
+            {
+                loose.Add(token);
+            }
+        }
+
+        foreach (var token in loose)
+        {
+            await tokens.TryRevokeAsync(token, ct);
+        }
     }
 
     private async Task RevokeOneAsync(object authorization, string id, CancellationToken ct)

@@ -2,16 +2,19 @@ using System.Text;
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Accounts;
+using HamachiCloud.Api.SignIn;
 using Microsoft.AspNetCore.Identity;
 
 namespace HamachiCloud.Api.TwoFactor;
 
 /// <summary>
 /// Two-factor authentication with an authenticator app (TOTP, ASP.NET Core Identity's authenticator
-/// provider: RFC 6238, HMAC-SHA1, 30 s, 6 digits) and single-use recovery codes. A wrong code counts
-/// towards the account's lockout like a wrong password, so a stolen access token cannot guess codes.
+/// provider: RFC 6238, HMAC-SHA1, 30 s, 6 digits) and single-use recovery codes. Wrong codes slow
+/// further ones (<see cref="SignInThrottle"/>, the account's step-up key), so a stolen access token
+/// cannot guess codes.
 /// </summary>
-internal sealed class TwoFactorService(UserManager<User> users, HamachiDbContext db, AuditLog audit, StaffAccess staff)
+internal sealed class TwoFactorService(
+    UserManager<User> users, HamachiDbContext db, AuditLog audit, StaffAccess staff, SignInThrottle throttle, IHttpContextAccessor http)
 {
     public const string Issuer = "HamachiCloud";
     public const int RecoveryCodeCount = 10;
@@ -119,9 +122,12 @@ internal sealed class TwoFactorService(UserManager<User> users, HamachiDbContext
 
     private async Task RequireCodeAsync(User user, string code, bool allowRecoveryCode)
     {
-        if (await users.IsLockedOutAsync(user))
+        var key = SignInThrottle.StepUpKey(user.Id);
+        var address = http.HttpContext?.Connection.RemoteIpAddress;
+        var wait = throttle.Wait(key, address);
+        if (wait > TimeSpan.Zero)
         {
-            throw InvalidCode("too many wrong codes: the account is locked for a while");
+            throw SignInThrottle.TooManyAttempts(wait, "code");
         }
 
         var digits = AuthenticatorDigits(code);
@@ -130,12 +136,12 @@ internal sealed class TwoFactorService(UserManager<User> users, HamachiDbContext
             : allowRecoveryCode && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code.Trim())).Succeeded;
         if (ok)
         {
+            throttle.Succeeded(key, address);
             return;
         }
 
         db.ChangeTracker.Clear();
-        user = (await users.FindByIdAsync(user.Id.ToString()))!;
-        await users.AccessFailedAsync(user);
+        throttle.Failed(key, address);
         throw InvalidCode(allowRecoveryCode
             ? "the code is wrong or expired: type the current 6-digit code of the authenticator app, or an unused recovery code"
             : "the code is wrong or expired: type the current 6-digit code the authenticator app shows for HamachiCloud");

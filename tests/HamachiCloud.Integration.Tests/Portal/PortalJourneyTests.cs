@@ -23,9 +23,9 @@ namespace HamachiCloud.Integration.Tests.Portal;
 /// creates a mesh network with approval; creates a one-off setup key for it on /setup-keys and enrols a third machine
 /// with the secret the page shows once; a daemon enrolled by device code is approved in the browser, is listed (and
 /// renamed) on /devices and shows online in the member table; a second user's agent joins with the password, the
-/// owner approves it and sees it online within 2 s without reloading; the connection picture shows that pair as direct; the owner evicts it and
-/// its tunnel goes down; deleting the network needs the typed confirmation. Bad input gets a message next to the
-/// field. Screenshots (desktop, 390 px, dark) go under <see cref="Screenshots.Root"/>/PortalJourneyTests.
+/// owner approves it and sees it online within 2 s without reloading; the connection picture shows that pair as
+/// direct; the owner evicts it and its tunnel goes down; deleting the network needs the typed confirmation. Bad input
+/// gets a message next to the field. Screenshots (desktop, 390 px, dark) go under <see cref="Screenshots.Root"/>/PortalJourneyTests.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed partial class PortalJourneyTests(ITestOutputHelper output)
@@ -117,7 +117,7 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         Assert.Contains(await ownerApi.ListDevicesAsync(), d => d.Id == laptop.Enrolment.DeviceId && d.Name == LaptopName);
         output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] /devices lists laptop and {server.Name}; laptop renamed to {LaptopName}");
 
-        // ... both show online in the owner's row of the member table (the setup key's device joined the network it named).
+        // ... both show online in the owner's row of the member table; the setup key's device has the network it named.
         await PortalSession.OpenAsync(page, networkUrl);
         var ownerRow = page.Locator($"[data-member='{ownerId}']");
         await Assertions.Expect(ownerRow.Locator($"[data-device='{laptop.Enrolment.DeviceId}']"))
@@ -125,6 +125,8 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         await Assertions.Expect(ownerRow.Locator($"[data-device='{server.Enrolment.DeviceId}']"))
             .ToHaveAttributeAsync("data-online", "true", new() { Timeout = 15_000 });
         await Assertions.Expect(ownerRow).ToHaveAttributeAsync("data-online", "true");
+        Assert.True(LabAgent.Eventually(() => server.List().Any(n => n.NetworkId == network.NetworkId), TimeSpan.FromSeconds(10)),
+            $"{server.Name}'s daemon does not list {network.NetworkId}");
 
         // The setup key's device has shown what it had to; stopped, it keeps the rest of the journey at two daemons.
         server.Stop();

@@ -20,11 +20,12 @@ namespace HamachiCloud.Integration.Tests.Portal;
 /// <summary>
 /// Issue 11's journey in a real browser against the real Api, relay and Portal (<see cref="PortalLab"/>) with real
 /// <c>hamachi</c> daemons in lab namespaces: a visitor signs up, confirms the email from the mail folder, signs in,
-/// creates a mesh network with approval; a daemon enrolled by device code is approved in the browser and shows
-/// online in the member table; a second user's agent joins with the password, the owner approves it and sees it
-/// online within 2 s without reloading; the connection picture shows that pair as direct; the owner evicts it and
-/// its tunnel goes down; deleting the network needs the typed confirmation. Bad input gets a message next to the
-/// field. Screenshots (desktop, 390 px, dark) go under <see cref="Screenshots.Root"/>/PortalJourneyTests.
+/// creates a mesh network with approval; creates a one-off setup key for it on /setup-keys and enrols a third machine
+/// with the secret the page shows once; a daemon enrolled by device code is approved in the browser, is listed (and
+/// renamed) on /devices and shows online in the member table; a second user's agent joins with the password, the
+/// owner approves it and sees it online within 2 s without reloading; the connection picture shows that pair as
+/// direct; the owner evicts it and its tunnel goes down; deleting the network needs the typed confirmation. Bad input
+/// gets a message next to the field. Screenshots (desktop, 390 px, dark) go under <see cref="Screenshots.Root"/>/PortalJourneyTests.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed partial class PortalJourneyTests(ITestOutputHelper output)
@@ -32,13 +33,16 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
     private const string Test = nameof(PortalJourneyTests);
     private const string NetworkName = "lan party";
     private const string NetworkPassword = "let me in please";
+    private const string SetupKeyName = "office server key";
+    private const string ServerName = "office-server";
+    private const string LaptopName = "work laptop";
 
     private static readonly Dictionary<string, string> ConfirmedEmailRequired = new() { ["Identity:RequireConfirmedEmail"] = "true" };
 
     [SkippableFact]
     public async Task A_visitor_signs_up_runs_a_network_and_its_agents_from_the_browser()
     {
-        await using var lab = await PortalLab.StartAsync(output, agentHosts: 2, portal: true, apiSettings: ConfirmedEmailRequired);
+        await using var lab = await PortalLab.StartAsync(output, agentHosts: 3, portal: true, apiSettings: ConfirmedEmailRequired);
         var run = Stopwatch.StartNew();
         var owner = LabUser.New("owner");
         var page = await lab.Browser.NewPageAsync("owner");
@@ -79,6 +83,10 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         var networkUrl = $"{lab.PortalUrl}/networks/{network.Id}";
         output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] network {network.NetworkId} created");
 
+        // 2b. A one-off setup key for this network, created on /setup-keys: its secret is shown once, with the login command.
+        var server = await SetupKeyFromTheBrowserAsync(lab, page, ownerApi, network);
+        output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] setup key created in the browser; {server.Name} enrolled with it and online");
+
         // 3. A real daemon enrolled by device code: the CLI prints the Portal's /device?code= URL; the browser approves it.
         using var login = await DeviceLogin.StartAsync(lab.AgentHost(1), lab.AgentServerUrl, "laptop");
         Assert.StartsWith($"{lab.PortalUrl}/device?code=", login.VerificationUrl.AbsoluteUri, StringComparison.Ordinal);
@@ -94,12 +102,36 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         Assert.Contains(await ownerApi.ListDevicesAsync(), d => d.Id == laptop.Enrolment.DeviceId && d.Name == "laptop");
         output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] laptop approved in the browser and logged in");
 
-        // ... and shows online in the owner's row of the member table.
+        // /devices lists both, the laptop online; renaming it there reaches the Api.
+        await PortalSession.OpenAsync(page, $"{lab.PortalUrl}/devices");
+        var devices = page.GetByTestId("device-list");
+        await Assertions.Expect(DeviceRow(devices, "laptop")).ToContainTextAsync("Online");
+        await Assertions.Expect(DeviceRow(devices, server.Name)).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, Test, "devices");
+        await devices.GetByRole(AriaRole.Button, new() { Name = "Rename laptop", Exact = true }).ClickAsync();
+        var rename = page.GetByRole(AriaRole.Dialog);
+        await rename.GetByLabel("Device name").FillAsync(LaptopName);
+        await rename.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Renamed to {LaptopName}" })).ToBeVisibleAsync();
+        await Assertions.Expect(DeviceRow(devices, LaptopName)).ToContainTextAsync("Online");
+        Assert.Contains(await ownerApi.ListDevicesAsync(), d => d.Id == laptop.Enrolment.DeviceId && d.Name == LaptopName);
+        output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] /devices lists laptop and {server.Name}; laptop renamed to {LaptopName}");
+
+        // ... both show online in the owner's row of the member table; the setup key's device has the network it named.
         await PortalSession.OpenAsync(page, networkUrl);
         var ownerRow = page.Locator($"[data-member='{ownerId}']");
         await Assertions.Expect(ownerRow.Locator($"[data-device='{laptop.Enrolment.DeviceId}']"))
             .ToHaveAttributeAsync("data-online", "true", new() { Timeout = 15_000 });
+        await Assertions.Expect(ownerRow.Locator($"[data-device='{server.Enrolment.DeviceId}']"))
+            .ToHaveAttributeAsync("data-online", "true", new() { Timeout = 15_000 });
         await Assertions.Expect(ownerRow).ToHaveAttributeAsync("data-online", "true");
+        Assert.True(LabAgent.Eventually(() => server.List().Any(n => n.NetworkId == network.NetworkId), TimeSpan.FromSeconds(10)),
+            $"{server.Name}'s daemon does not list {network.NetworkId}");
+
+        // The setup key's device has shown what it had to; stopped, it keeps the rest of the journey at two daemons.
+        server.Stop();
+        await Assertions.Expect(ownerRow.Locator($"[data-device='{server.Enrolment.DeviceId}']"))
+            .ToHaveAttributeAsync("data-online", "false", new() { Timeout = 15_000 });
 
         // 4. A second user's agent joins with the password: pending until the owner approves it in the browser.
         var guest = await ConfirmedUserAsync(lab, "guest");
@@ -252,6 +284,68 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
 
         Assert.Equal(devicesBefore, (await ownerApi.ListDevicesAsync()).Count);
     }
+
+    /// <summary>
+    /// On <c>/setup-keys</c>: creates a one-off key for <paramref name="network"/> through the dialog, reads the secret
+    /// it shows once (with the login command for this server), checks the key through the Api, then enrols a third
+    /// machine (agent host 3) with the CLI and that secret and starts its daemon. The key then reads "Used", 1 use.
+    /// </summary>
+    private async Task<LabAgent> SetupKeyFromTheBrowserAsync(PortalLab lab, IPage page, HamachiClient ownerApi, NetworkDto network)
+    {
+        await PortalSession.OpenAsync(page, $"{lab.PortalUrl}/setup-keys");
+        await Assertions.Expect(page.GetByTestId("setup-keys-empty")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create setup key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Key name").FillAsync(SetupKeyName);
+        await dialog.GetByRole(AriaRole.Radio, new() { Name = "One-off" }).CheckAsync();
+        var networks = dialog.GetByLabel("Networks to join on enrolment");
+        await networks.ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText($"{NetworkName} ({network.NetworkId})").ClickAsync();
+        // A multi-select's list stays open; a click outside it (its overlay takes it) closes it.
+        await dialog.GetByText("Create a setup key").ClickAsync(new() { Force = true });
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
+        await Assertions.Expect(networks).ToHaveValueAsync(NetworkName);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+
+        var secret = dialog.GetByTestId("setup-key-secret");
+        await Assertions.Expect(secret).ToBeVisibleAsync();
+        var key = (await secret.TextContentAsync())?.Trim() ?? "";
+        await Assertions.Expect(dialog).ToContainTextAsync($"hamachi login --server {lab.AgentServerUrl} --setup-key {key}");
+        await Screenshots.TakeAsync(page, Test, "setup-key-created");
+        var created = Assert.Single(await ownerApi.ListSetupKeysAsync());
+        Assert.Equal((SetupKeyName, false, 0), (created.Name, created.Reusable, created.UsageCount));
+        Assert.Equal(network.Id, Assert.Single(created.Networks ?? []));
+        Assert.StartsWith(created.Prefix, key, StringComparison.Ordinal);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Created setup key {SetupKeyName}" })).ToBeVisibleAsync();
+        var row = page.GetByTestId("setup-key-list").GetByRole(AriaRole.Row).Filter(new() { HasText = SetupKeyName });
+        await Assertions.Expect(row).ToContainTextAsync("One-off");
+        await Assertions.Expect(row).ToContainTextAsync(NetworkName);
+        await Assertions.Expect(row.GetByTestId("setup-key-state")).ToHaveTextAsync("Active");
+
+        // The secret from the page enrols a machine, as the page's command says.
+        var state = Directory.CreateTempSubdirectory("hamachi-setup-key-").FullName;
+        var enrol = Shell.TryRun(TimeSpan.FromSeconds(60), "ip", "netns", "exec", lab.AgentHost(3).Name, HamachiCli.Dotnet, HamachiCli.Dll, "login",
+            "--server", lab.AgentServerUrl, "--setup-key", key, "--name", ServerName, "--state-dir", state);
+        if (enrol.ExitCode != 0)
+        {
+            Directory.Delete(state, recursive: true);
+            Assert.Fail($"hamachi login --setup-key: exit {enrol.ExitCode}: {enrol.Stdout}{enrol.Stderr}");
+        }
+
+        var server = lab.AddAgent(3, state, ServerName);
+        Assert.Contains(await ownerApi.ListDevicesAsync(), d => d.Id == server.Enrolment.DeviceId && d.Name == ServerName);
+        Assert.Equal(1, Assert.Single(await ownerApi.ListSetupKeysAsync()).UsageCount);
+
+        await PortalSession.OpenAsync(page, $"{lab.PortalUrl}/setup-keys");
+        await Assertions.Expect(row.GetByTestId("setup-key-state")).ToHaveTextAsync("Used");
+        await Screenshots.TakeAsync(page, Test, "setup-keys");
+        return server;
+    }
+
+    /// <summary>The <c>/devices</c> row of the device named <paramref name="name"/> (found by its Rename button).</summary>
+    private static ILocator DeviceRow(ILocator list, string name) =>
+        list.GetByRole(AriaRole.Row).Filter(new() { Has = list.Page.GetByRole(AriaRole.Button, new() { Name = $"Rename {name}", Exact = true }) });
 
     /// <summary>Registers an account and confirms it with the link the Api mailed (this lab requires confirmed addresses).</summary>
     private static async Task<LabUser> ConfirmedUserAsync(PortalLab lab, string name)

@@ -37,7 +37,8 @@ if (string.Equals(builder.Configuration["ForwardedHeaders_Enabled"], "true", Str
 builder.Services.AddOptions<RelayOptions>().Bind(section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptions.Validator>();
 builder.Services.AddSingleton(TimeProvider.System);
-var core = new RelayCore(options.Id, options.MaxBindings);
+using var random = System.Security.Cryptography.RandomNumberGenerator.Create();
+var core = new RelayCore(options.Id, options.MaxBindings, random);
 if (!string.IsNullOrWhiteSpace(options.ServerIdentityKey) && SigningPublicKey.TryParse(options.ServerIdentityKey, out var configuredKey))
 {
     core.SetIssuer(configuredKey!);

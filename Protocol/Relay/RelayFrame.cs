@@ -15,7 +15,10 @@ namespace HamachiCloud.Protocol.Relay;
 ///  Send    0x03  agent→relay  toNodeKey (32) | payload (1..)      >= 37 bytes
 ///  Recv    0x04  relay→agent  fromNodeKey (32) | payload (1..)    >= 37 bytes
 ///  Refused 0x05  relay→agent  reason u8 | toNodeKey (32, zero if unknown) = 37 bytes
+///  Challenge 0x06 relay→agent toNodeKey (32) | relayKey (32) | cookie (24)  =  92 bytes
+///  BindProof 0x07 agent→relay token (161) | cookie (24) | proof (16)         = 205 bytes
 /// </code>
+/// The cookie (issuedAt i64 unix ms | mac 16) and the proof are described in <see cref="RelayBindProof"/>.
 /// </summary>
 public readonly ref struct RelayFrame
 {
@@ -24,6 +27,8 @@ public readonly ref struct RelayFrame
     public const int BindSize = HeaderSize + RelayToken.Size;
     public const int BindOkSize = HeaderSize + KeySize + 8;
     public const int RefusedSize = HeaderSize + 1 + KeySize;
+    public const int ChallengeSize = HeaderSize + KeySize + KeySize + RelayBindProof.CookieSize;
+    public const int BindProofSize = HeaderSize + RelayToken.Size + RelayBindProof.CookieSize + RelayBindProof.ProofSize;
 
     /// <summary>Bytes in front of the payload in Send and Recv frames.</summary>
     public const int DataOverhead = HeaderSize + KeySize;
@@ -41,13 +46,32 @@ public readonly ref struct RelayFrame
         Payload = payload;
     }
 
+    private RelayFrame(RelayFrameType type, ReadOnlySpan<byte> key, ReadOnlySpan<byte> token, ReadOnlySpan<byte> relayKey, ReadOnlySpan<byte> cookie, ReadOnlySpan<byte> proof)
+    {
+        Type = type;
+        Key = key;
+        Token = token;
+        RelayKey = relayKey;
+        Cookie = cookie;
+        Proof = proof;
+    }
+
     public RelayFrameType Type { get; }
 
     /// <summary>BindOk/Send/Refused: the target node key; Recv: the sender's node key. Empty for Bind.</summary>
     public ReadOnlySpan<byte> Key { get; }
 
-    /// <summary>Bind: the 161 token bytes.</summary>
+    /// <summary>Bind and BindProof: the 161 token bytes.</summary>
     public ReadOnlySpan<byte> Token { get; }
+
+    /// <summary>Challenge: the relay's X25519 public key the proof is computed against.</summary>
+    public ReadOnlySpan<byte> RelayKey { get; }
+
+    /// <summary>Challenge and BindProof: the relay's cookie (24 bytes, echoed unchanged).</summary>
+    public ReadOnlySpan<byte> Cookie { get; }
+
+    /// <summary>BindProof: the 16-byte proof of possession of the token's fromNodeKey.</summary>
+    public ReadOnlySpan<byte> Proof { get; }
 
     /// <summary>BindOk: when the binding expires (unix seconds).</summary>
     public long ExpiresAtUnixSeconds { get; }
@@ -83,8 +107,15 @@ public readonly ref struct RelayFrame
             case RelayFrameType.Send or RelayFrameType.Recv when body.Length > KeySize && body.Length - KeySize <= MaxPayload:
                 frame = new RelayFrame((RelayFrameType)datagram[3], body[..KeySize], default, 0, 0, body[KeySize..]);
                 return true;
-            case RelayFrameType.Refused when body.Length == 1 + KeySize && body[0] is >= 1 and <= 6:
+            case RelayFrameType.Refused when body.Length == 1 + KeySize && body[0] is >= 1 and <= 7:
                 frame = new RelayFrame(RelayFrameType.Refused, body[1..], default, 0, (RelayRefusal)body[0], default);
+                return true;
+            case RelayFrameType.Challenge when body.Length == ChallengeSize - HeaderSize:
+                frame = new RelayFrame(RelayFrameType.Challenge, body[..KeySize], default, body.Slice(KeySize, KeySize), body[(2 * KeySize)..], default);
+                return true;
+            case RelayFrameType.BindProof when body.Length == BindProofSize - HeaderSize:
+                frame = new RelayFrame(RelayFrameType.BindProof, default, body[..RelayToken.Size], default,
+                    body.Slice(RelayToken.Size, RelayBindProof.CookieSize), body[(RelayToken.Size + RelayBindProof.CookieSize)..]);
                 return true;
             default:
                 return false;
@@ -128,10 +159,44 @@ public readonly ref struct RelayFrame
     public static bool TryWriteRecv(Span<byte> destination, ReadOnlySpan<byte> fromKey, ReadOnlySpan<byte> payload, out int written) =>
         TryWriteData(destination, RelayFrameType.Recv, fromKey, payload, out written);
 
+    /// <summary>Challenge (relay→agent): prove the node key of the binding towards <paramref name="toKey"/> with <paramref name="relayKey"/> and <paramref name="cookie"/>.</summary>
+    public static bool TryWriteChallenge(Span<byte> destination, ReadOnlySpan<byte> toKey, ReadOnlySpan<byte> relayKey, ReadOnlySpan<byte> cookie, out int written)
+    {
+        written = 0;
+        if (toKey.Length != KeySize || relayKey.Length != KeySize || cookie.Length != RelayBindProof.CookieSize || destination.Length < ChallengeSize)
+        {
+            return false;
+        }
+
+        WriteHeader(destination, RelayFrameType.Challenge);
+        toKey.CopyTo(destination[HeaderSize..]);
+        relayKey.CopyTo(destination[(HeaderSize + KeySize)..]);
+        cookie.CopyTo(destination[(HeaderSize + (2 * KeySize))..]);
+        written = ChallengeSize;
+        return true;
+    }
+
+    /// <summary>BindProof (agent→relay): the token, the challenge's cookie and the proof (<see cref="RelayBindProof.Compute"/>).</summary>
+    public static bool TryWriteBindProof(Span<byte> destination, ReadOnlySpan<byte> token, ReadOnlySpan<byte> cookie, ReadOnlySpan<byte> proof, out int written)
+    {
+        written = 0;
+        if (token.Length != RelayToken.Size || cookie.Length != RelayBindProof.CookieSize || proof.Length != RelayBindProof.ProofSize || destination.Length < BindProofSize)
+        {
+            return false;
+        }
+
+        WriteHeader(destination, RelayFrameType.BindProof);
+        token.CopyTo(destination[HeaderSize..]);
+        cookie.CopyTo(destination[(HeaderSize + RelayToken.Size)..]);
+        proof.CopyTo(destination[(HeaderSize + RelayToken.Size + RelayBindProof.CookieSize)..]);
+        written = BindProofSize;
+        return true;
+    }
+
     public static bool TryWriteRefused(Span<byte> destination, RelayRefusal reason, ReadOnlySpan<byte> toKey, out int written)
     {
         written = 0;
-        if (destination.Length < RefusedSize || (toKey.Length != KeySize && !toKey.IsEmpty) || (byte)reason is < 1 or > 6)
+        if (destination.Length < RefusedSize || (toKey.Length != KeySize && !toKey.IsEmpty) || (byte)reason is < 1 or > 7)
         {
             return false;
         }

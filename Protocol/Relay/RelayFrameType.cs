@@ -8,4 +8,10 @@ public enum RelayFrameType : byte
     Send = 0x03,
     Recv = 0x04,
     Refused = 0x05,
+
+    /// <summary>Relay → agent: prove possession of the token's node key for this source (2026-12-03).</summary>
+    Challenge = 0x06,
+
+    /// <summary>Agent → relay: the token with the challenge's cookie and the proof (2026-12-03).</summary>
+    BindProof = 0x07,
 }

@@ -10,4 +10,7 @@ public enum RelayRefusal : byte
     WrongRelay = 4,
     Banned = 5,
     Malformed = 6,
+
+    /// <summary>BindProof: the cookie was not issued to this source and pair, is too old, or the proof does not verify (2026-12-03).</summary>
+    BadProof = 7,
 }

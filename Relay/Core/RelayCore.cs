@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Security.Cryptography;
 using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.Relay;
 
@@ -9,19 +11,23 @@ namespace HamachiCloud.Relay.Core;
 /// what to send (Reply to the sender, Forward to a bound peer, or Drop), counting every refusal by reason.
 /// <para>
 /// Bindings are keyed by (fromNodeKey, toNodeKey); each holds the source it was bound from, the token's expiry and a
-/// token bucket with the token's bandwidth. A Send(K_T) from S is forwarded only when S holds a live binding
+/// token bucket with the token's bandwidth. A Bind refreshes a binding only from the source that holds it; from any
+/// other source (or with no binding yet) it gets a Challenge, and only a BindProof from that source (a cookie issued
+/// to it and a proof of the fromNodeKey, <see cref="RelayBindProof"/>) makes or moves the binding, so a captured
+/// Bind or BindProof replayed from elsewhere moves nothing. A Send(K_T) from S is forwarded only when S holds a live binding
 /// (K_S → K_T) and K_T holds a live binding (K_T → K_S); it goes out as Recv(K_S) to K_T's source. Everything
 /// unexpected is refused: no server key yet, bad signature, other relay, expired, banned source, malformed.
 /// </para>
-/// Thread-safe: one lock around each call (calls are short and allocation-free on the Send path).
+/// Thread-safe: one lock around each call (calls are short and allocation-free on the Send path). Disposed with the process.
 /// </summary>
-public sealed class RelayCore
+public sealed class RelayCore : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Guid _relayId;
     private readonly int _maxBindings;
     private readonly Dictionary<(NodeKeyValue From, NodeKeyValue To), Binding> _byPair = [];
     private readonly Dictionary<(RelaySource Source, NodeKeyValue To), Binding> _bySource = [];
+    private readonly BindChallenges _challenges;
     private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
     private SigningPublicKey? _issuer;
     private BanRange[] _bans = [];
@@ -30,12 +36,16 @@ public sealed class RelayCore
     private long _forwardedBytes;
     private long _stunAnswered;
     private long _bindsFromCache;
+    private long _challengesSent;
+    private long _bindsProven;
     private DateTimeOffset _nextSweep;
 
-    public RelayCore(Guid relayId, int maxBindings)
+    /// <param name="random">Makes the relay's X25519 key and cookie secret for Bind challenges (the composition root's CSPRNG).</param>
+    public RelayCore(Guid relayId, int maxBindings, RandomNumberGenerator random)
     {
         _relayId = relayId;
         _maxBindings = maxBindings;
+        _challenges = new BindChallenges(random);
     }
 
     /// <summary>True once the server identity key is known (binds are refused before).</summary>
@@ -130,9 +140,19 @@ public sealed class RelayCore
             return frame.Type switch
             {
                 RelayFrameType.Bind => Bind(from, frame.Token, now, output),
+                RelayFrameType.BindProof => BindProof(from, frame, now, output),
                 RelayFrameType.Send => Send(from, frame, now, output),
                 _ => Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output),
             };
+        }
+    }
+
+    /// <summary>Wipes the relay's challenge key and cookie secret.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _challenges.Dispose();
         }
     }
 
@@ -142,64 +162,65 @@ public sealed class RelayCore
         lock (_lock)
         {
             var dropped = RelayCounters.Reasons.ToDictionary(RelayCounters.Name, r => _dropped[(int)r]);
-            return new RelayCounters(_byPair.Count, _bindsAccepted, _bindsFromCache, _forwarded, _forwardedBytes, _stunAnswered, dropped);
+            return new RelayCounters(_byPair.Count, _bindsAccepted, _bindsFromCache, _forwarded, _forwardedBytes, _stunAnswered, dropped, _challengesSent, _bindsProven);
         }
     }
 
     private RelayAction Bind(RelaySource from, ReadOnlySpan<byte> tokenBytes, DateTimeOffset now, Span<byte> output)
     {
-        if (_issuer is null)
+        if (!TryAcceptToken(tokenBytes, now, output, out var token, out var refusal))
         {
-            return Refuse(RelayDropReason.NoServerKey, RelayRefusal.BadSignature, default, output);
+            return refusal;
         }
 
-        // A keepalive repeats the exact token its binding was made with: identical bytes that verified under the
-        // same issuer key need no second Ed25519 check (agents re-bind every few seconds per peer).
-        RelayToken? token;
-        if (tokenBytes.Length == RelayToken.Size
-            && _byPair.TryGetValue((NodeKeyValue.From(tokenBytes.Slice(RelayToken.FromOffset, 32)), NodeKeyValue.From(tokenBytes.Slice(RelayToken.ToOffset, 32))), out var known)
-            && ReferenceEquals(known.VerifiedWith, _issuer) && tokenBytes.SequenceEqual(known.VerifiedToken))
+        var to = token.To.Bytes;
+        var pair = (NodeKeyValue.From(token.From.Bytes), NodeKeyValue.From(to));
+        if (_byPair.TryGetValue(pair, out var binding) && binding.Source == from)
         {
-            token = known.Token;
-            _bindsFromCache++;
-        }
-        else
-        {
-            switch (RelayToken.TryVerify(tokenBytes, _issuer, out token))
-            {
-                case RelayTokenStatus.Malformed:
-                    return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
-                case RelayTokenStatus.BadSignature:
-                    return Refuse(RelayDropReason.BadSignature, RelayRefusal.BadSignature, default, output);
-            }
+            // A keepalive (or a fresher token) from the source that proved the node key: refreshed as is.
+            Refresh(binding, token, tokenBytes);
+            return BindOk(from, token, output);
         }
 
-        var to = token!.To.Bytes;
-        if (token.RelayId != _relayId)
+        // No binding, or one held by another source: the token is a bearer credential seen in clear, so only a
+        // proof of the node key from this very source may make or move the binding.
+        Span<byte> cookie = stackalloc byte[RelayBindProof.CookieSize];
+        _challenges.WriteCookie(from, token.From.Bytes, to, now, cookie);
+        RelayFrame.TryWriteChallenge(output, to, _challenges.PublicKey, cookie, out var written);
+        _challengesSent++;
+        return new RelayAction(RelayActionKind.Reply, from, written, RelayDropReason.None);
+    }
+
+    private RelayAction BindProof(RelaySource from, RelayFrame frame, DateTimeOffset now, Span<byte> output)
+    {
+        if (!TryAcceptToken(frame.Token, now, output, out var token, out var refusal))
         {
-            return Refuse(RelayDropReason.WrongRelay, RelayRefusal.WrongRelay, to, output);
+            return refusal;
         }
 
-        if (token.ExpiresAt <= now)
+        var to = token.To.Bytes;
+        switch (_challenges.CheckCookie(from, token.From.Bytes, to, frame.Cookie, now, out var issuedAt))
         {
-            return Refuse(RelayDropReason.Expired, RelayRefusal.Expired, to, output);
+            case CookieStatus.Bad:
+                return Refuse(RelayDropReason.BadCookie, RelayRefusal.BadProof, to, output);
+            case CookieStatus.Expired:
+                return Refuse(RelayDropReason.ExpiredCookie, RelayRefusal.BadProof, to, output);
         }
 
         var pair = (NodeKeyValue.From(token.From.Bytes), NodeKeyValue.From(to));
-        if (_byPair.TryGetValue(pair, out var binding))
+        _byPair.TryGetValue(pair, out var binding);
+        if (binding is not null && binding.Source != from && issuedAt < binding.ProvenAt)
         {
-            if (binding.Source != from)
-            {
-                _bySource.Remove((binding.Source, pair.Item2));
-                binding.Source = from;
-                _bySource[(from, pair.Item2)] = binding;
-            }
-
-            binding.ExpiresAt = token.ExpiresAt;
-            binding.Bucket.SetRate(token.BandwidthBitsPerSecond);
-            binding.Verified(token, tokenBytes, _issuer);
+            // Older than the proof that put the binding where it is: a replay of an earlier move, or a late answer.
+            return Refuse(RelayDropReason.ExpiredCookie, RelayRefusal.BadProof, to, output);
         }
-        else
+
+        if (!_challenges.CheckProof(token.From.Bytes, frame.Cookie, frame.Token, frame.Proof))
+        {
+            return Refuse(RelayDropReason.BadProof, RelayRefusal.BadProof, to, output);
+        }
+
+        if (binding is null)
         {
             if (_byPair.Count >= _maxBindings)
             {
@@ -207,14 +228,84 @@ public sealed class RelayCore
             }
 
             binding = new Binding(pair.Item1, pair.Item2, from, token.ExpiresAt, new TokenBucket(token.BandwidthBitsPerSecond, now));
-            binding.Verified(token, tokenBytes, _issuer);
             _byPair[pair] = binding;
-            _bySource.Remove((from, pair.Item2));
+            _bySource[(from, pair.Item2)] = binding;
+        }
+        else if (binding.Source != from)
+        {
+            _bySource.Remove((binding.Source, pair.Item2));
+            binding.Source = from;
             _bySource[(from, pair.Item2)] = binding;
         }
 
+        binding.ProvenAt = Math.Max(binding.ProvenAt, issuedAt);
+        Refresh(binding, token, frame.Token);
+        _bindsProven++;
+        return BindOk(from, token, output);
+    }
+
+    /// <summary>
+    /// Verifies a Bind's or BindProof's token (signature, or the bytes its binding was last made with under the same
+    /// issuer key), its relay id and expiry; on failure <paramref name="refusal"/> is the Refused reply.
+    /// </summary>
+    private bool TryAcceptToken(ReadOnlySpan<byte> tokenBytes, DateTimeOffset now, Span<byte> output, [NotNullWhen(true)] out RelayToken? token, out RelayAction refusal)
+    {
+        token = null;
+        refusal = default;
+        if (_issuer is null)
+        {
+            refusal = Refuse(RelayDropReason.NoServerKey, RelayRefusal.BadSignature, default, output);
+            return false;
+        }
+
+        // A keepalive repeats the exact token its binding was made with: identical bytes that verified under the
+        // same issuer key need no second Ed25519 check (agents re-bind every few seconds per peer).
+        if (tokenBytes.Length == RelayToken.Size
+            && _byPair.TryGetValue((NodeKeyValue.From(tokenBytes.Slice(RelayToken.FromOffset, 32)), NodeKeyValue.From(tokenBytes.Slice(RelayToken.ToOffset, 32))), out var known)
+            && ReferenceEquals(known.VerifiedWith, _issuer) && tokenBytes.SequenceEqual(known.VerifiedToken))
+        {
+            token = known.Token!;
+            _bindsFromCache++;
+        }
+        else
+        {
+            switch (RelayToken.TryVerify(tokenBytes, _issuer, out token))
+            {
+                case RelayTokenStatus.Malformed:
+                    refusal = Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
+                    return false;
+                case RelayTokenStatus.BadSignature:
+                    refusal = Refuse(RelayDropReason.BadSignature, RelayRefusal.BadSignature, default, output);
+                    return false;
+            }
+        }
+
+        if (token!.RelayId != _relayId)
+        {
+            refusal = Refuse(RelayDropReason.WrongRelay, RelayRefusal.WrongRelay, token.To.Bytes, output);
+            return false;
+        }
+
+        if (token.ExpiresAt <= now)
+        {
+            refusal = Refuse(RelayDropReason.Expired, RelayRefusal.Expired, token.To.Bytes, output);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Refresh(Binding binding, RelayToken token, ReadOnlySpan<byte> tokenBytes)
+    {
+        binding.ExpiresAt = token.ExpiresAt;
+        binding.Bucket.SetRate(token.BandwidthBitsPerSecond);
+        binding.Verified(token, tokenBytes, _issuer!);
+    }
+
+    private RelayAction BindOk(RelaySource from, RelayToken token, Span<byte> output)
+    {
         _bindsAccepted++;
-        RelayFrame.TryWriteBindOk(output, to, token.ExpiresAt.ToUnixTimeSeconds(), out var written);
+        RelayFrame.TryWriteBindOk(output, token.To.Bytes, token.ExpiresAt.ToUnixTimeSeconds(), out var written);
         return new RelayAction(RelayActionKind.Reply, from, written, RelayDropReason.None);
     }
 
@@ -296,6 +387,9 @@ public sealed class RelayCore
 
         public TokenBucket Bucket { get; } = bucket;
 
+        /// <summary>Issue time (unix ms) of the newest cookie whose proof made or moved this binding; older proofs cannot move it back.</summary>
+        public long ProvenAt { get; set; }
+
         /// <summary>The token this binding was last made or refreshed with, its bytes and the key that verified them.</summary>
         public RelayToken? Token { get; private set; }
 
@@ -312,29 +406,6 @@ public sealed class RelayCore
             }
 
             VerifiedWith = issuer;
-        }
-    }
-
-    /// <summary>
-    /// A banned range over the 16-byte address form of <see cref="RelaySource"/> (IPv4 ranges as ::ffff:a.b.c.d with
-    /// the prefix + 96): IPv4 ranges match IPv4 and IPv4-mapped IPv6 sources, IPv6 ranges the other IPv6 sources.
-    /// </summary>
-    private readonly record struct BanRange(bool IsIPv4, ulong High, ulong Low, ulong MaskHigh, ulong MaskLow)
-    {
-        public static BanRange From(IPNetwork network)
-        {
-            var isIPv4 = network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
-            var prefix = network.PrefixLength + (isIPv4 ? 96 : 0);
-            var (high, low) = new RelaySource(new IPEndPoint(network.BaseAddress, 0), 0).Address128;
-            var maskHigh = prefix >= 64 ? ulong.MaxValue : prefix == 0 ? 0 : ulong.MaxValue << (64 - prefix);
-            var maskLow = prefix <= 64 ? 0 : prefix >= 128 ? ulong.MaxValue : ulong.MaxValue << (128 - prefix);
-            return new BanRange(isIPv4, high & maskHigh, low & maskLow, maskHigh, maskLow);
-        }
-
-        public bool Contains(RelaySource source)
-        {
-            var (high, low) = source.Address128;
-            return source.IsIPv4Like == IsIPv4 && (high & MaskHigh) == High && (low & MaskLow) == Low;
         }
     }
 }

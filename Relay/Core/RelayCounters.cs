@@ -1,6 +1,10 @@
 namespace HamachiCloud.Relay.Core;
 
-/// <summary>A snapshot of the relay's counters (the <c>/counters</c> JSON); <see cref="Dropped"/> by snake_case reason.</summary>
+/// <summary>
+/// A snapshot of the relay's counters (the <c>/counters</c> JSON); <see cref="Dropped"/> by snake_case reason.
+/// <see cref="ChallengesSent"/>: Binds answered with a Challenge; <see cref="BindsProven"/>: BindProofs that made or
+/// moved a binding (also counted in <see cref="BindsAccepted"/>).
+/// </summary>
 public sealed record RelayCounters(
     long Bindings,
     long BindsAccepted,
@@ -8,7 +12,9 @@ public sealed record RelayCounters(
     long Forwarded,
     long ForwardedBytes,
     long StunAnswered,
-    IReadOnlyDictionary<string, long> Dropped)
+    IReadOnlyDictionary<string, long> Dropped,
+    long ChallengesSent,
+    long BindsProven)
 {
     internal static readonly RelayDropReason[] Reasons = Enum.GetValues<RelayDropReason>().Where(r => r != RelayDropReason.None).ToArray();
 

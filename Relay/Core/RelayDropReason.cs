@@ -40,4 +40,13 @@ public enum RelayDropReason
     /// agents get from the Api), so a binding always answers from the address/port the agent's NAT mapped to.
     /// </summary>
     NotRelaySocket,
+
+    /// <summary>BindProof whose cookie this relay did not issue to that source and pair (forged, or replayed from another address or connection).</summary>
+    BadCookie,
+
+    /// <summary>BindProof whose cookie is older than its lifetime, or older than the proof that last moved the binding.</summary>
+    ExpiredCookie,
+
+    /// <summary>BindProof with a valid cookie whose proof does not show possession of the token's fromNodeKey.</summary>
+    BadProof,
 }

@@ -79,7 +79,21 @@ public readonly struct RelaySource : IEquatable<RelaySource>
         }
     }
 
+    /// <summary>Bytes written by <see cref="WriteIdentity"/>.</summary>
+    internal const int IdentitySize = 16 + 2 + 1 + 4 + 8;
+
     public static RelaySource Udp(IPEndPoint endpoint) => new(endpoint, 0);
+
+    /// <summary>Writes everything equality compares (address, port, family, scope id, connection id), e.g. to bind a cookie to this source.</summary>
+    internal void WriteIdentity(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _high);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _low);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[16..], _port);
+        destination[18] = _isIPv6 ? (byte)6 : (byte)4;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[19..], _scopeId);
+        BinaryPrimitives.WriteInt64BigEndian(destination[23..], ConnectionId);
+    }
 
     /// <summary>
     /// Reads a UDP source from a received socket address (IPv4 or IPv6; port at offset 2, IPv4 address at 4, IPv6

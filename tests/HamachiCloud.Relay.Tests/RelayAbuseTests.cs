@@ -70,9 +70,9 @@ public sealed class RelayAbuseTests(ITestOutputHelper output)
         byte[] Token(NodeKey from, NodeKey to, Guid? relayOverride = null, DateTimeOffset? expires = null, SigningKey? signer = null) =>
             new RelayToken(relayOverride ?? relayId, from, to, expires ?? now.AddMinutes(10), 0).ToBytes(signer ?? issuer);
 
-        await using var a = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewKey());
-        await using var b = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewKey());
-        await using var banned = new UdpRelayClient(Banned, udp, RelayTestClients.NewKey());
+        await using var a = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewNodeKey());
+        await using var b = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewNodeKey());
+        await using var banned = new UdpRelayClient(Banned, udp, RelayTestClients.NewNodeKey());
         var c = RelayTestClients.NewKey();
         await b.BindOkAsync(Token(b.Key, a.Key)); // B consents to A
 
@@ -119,8 +119,8 @@ public sealed class RelayAbuseTests(ITestOutputHelper output)
         await a.ExpectRecvAsync(b.Key, [0x04, 0xBB]);
 
         // WebSocket ↔ WebSocket.
-        await using var w1 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewKey());
-        await using var w2 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewKey());
+        await using var w1 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewNodeKey());
+        await using var w2 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewNodeKey());
         await w1.BindOkAsync(Token(w1.Key, w2.Key));
         await w1.SendAsync(RelayTestClients.Send(w2.Key, [9]));
         await w1.ExpectRefusedAsync(RelayRefusal.NoBinding); // w2 has not consented yet
@@ -131,8 +131,8 @@ public sealed class RelayAbuseTests(ITestOutputHelper output)
         await w1.ExpectRecvAsync(w2.Key, [0x12]);
 
         // Mixed: UDP ↔ WebSocket.
-        await using var u = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewKey());
-        await using var w3 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewKey());
+        await using var u = new UdpRelayClient(IPAddress.Loopback, udp, RelayTestClients.NewNodeKey());
+        await using var w3 = await WebSocketRelayClient.ConnectAsync(ws, RelayTestClients.NewNodeKey());
         await u.BindOkAsync(Token(u.Key, w3.Key));
         await w3.BindOkAsync(Token(w3.Key, u.Key));
         var big = new byte[1400];

@@ -43,8 +43,8 @@ public sealed class RelayBandwidthTests(ITestOutputHelper output)
 
         async Task<(UdpRelayClient From, UdpRelayClient To)> Pair(long bitsPerSecond)
         {
-            var a = new UdpRelayClient(IPAddress.Loopback, endpoint, RelayTestClients.NewKey());
-            var b = new UdpRelayClient(IPAddress.Loopback, endpoint, RelayTestClients.NewKey());
+            var a = new UdpRelayClient(IPAddress.Loopback, endpoint, RelayTestClients.NewNodeKey());
+            var b = new UdpRelayClient(IPAddress.Loopback, endpoint, RelayTestClients.NewNodeKey());
             await a.BindOkAsync(new RelayToken(relayId, a.Key, b.Key, expires, bitsPerSecond).ToBytes(issuer));
             await b.BindOkAsync(new RelayToken(relayId, b.Key, a.Key, expires, bitsPerSecond).ToBytes(issuer));
             return (a, b);

@@ -11,6 +11,9 @@ internal interface IRelayTestClient : IAsyncDisposable
 {
     NodeKey Key { get; }
 
+    /// <summary>The node key's private half: answers the relay's Bind challenges.</summary>
+    NodePrivateKey PrivateKey { get; }
+
     Task SendAsync(byte[] frame);
 
     Task<byte[]?> ReceiveAsync(TimeSpan timeout);
@@ -18,7 +21,29 @@ internal interface IRelayTestClient : IAsyncDisposable
 
 internal static class RelayTestClients
 {
+    /// <summary>A random public key (a peer that never binds itself).</summary>
     public static NodeKey NewKey() => NodeKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A node key pair for a client that binds (it must answer the relay's challenges).</summary>
+    public static NodePrivateKey NewNodeKey()
+    {
+        using var random = System.Security.Cryptography.RandomNumberGenerator.Create();
+        return NodePrivateKey.Generate(random);
+    }
+
+    /// <summary>The BindProof answering <paramref name="challenge"/> (a Challenge frame) with <paramref name="key"/> for <paramref name="token"/>.</summary>
+    public static byte[] Prove(NodePrivateKey key, byte[] token, byte[] challenge)
+    {
+        Assert.True(RelayFrame.TryParse(challenge, out var frame), "not a relay frame");
+        Assert.True(frame.Type == RelayFrameType.Challenge, $"expected Challenge, got {frame.Type} {(frame.Type == RelayFrameType.Refused ? frame.Reason : default)}");
+        var proofKey = new byte[RelayBindProof.KeySize];
+        Assert.True(RelayBindProof.TryDeriveAgentKey(key, frame.RelayKey, proofKey));
+        var proof = new byte[RelayBindProof.ProofSize];
+        RelayBindProof.Compute(proofKey, frame.Cookie, token, proof);
+        var answer = new byte[RelayFrame.BindProofSize];
+        Assert.True(RelayFrame.TryWriteBindProof(answer, token, frame.Cookie, proof, out _));
+        return answer;
+    }
 
     public static byte[] Bind(byte[] token)
     {
@@ -34,14 +59,38 @@ internal static class RelayTestClients
         return frame;
     }
 
-    /// <summary>Binds and expects BindOk (or fails with what came instead).</summary>
-    public static async Task BindOkAsync(this IRelayTestClient client, byte[] token)
+    /// <summary>
+    /// Binds as an agent does (Bind; a Challenge is answered with a BindProof) and expects BindOk (or fails with what
+    /// came instead). Returns every frame sent, as an eavesdropper would capture them.
+    /// </summary>
+    public static async Task<List<byte[]>> BindOkAsync(this IRelayTestClient client, byte[] token)
     {
-        await client.SendAsync(Bind(token));
+        var sent = new List<byte[]> { Bind(token) };
+        await client.SendAsync(sent[0]);
         var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
         Assert.NotNull(answer);
         Assert.True(RelayFrame.TryParse(answer, out var frame));
+        if (frame.Type == RelayFrameType.Challenge)
+        {
+            sent.Add(Prove(client.PrivateKey, token, answer));
+            await client.SendAsync(sent[1]);
+            answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
+            Assert.NotNull(answer);
+            Assert.True(RelayFrame.TryParse(answer, out frame));
+        }
+
         Assert.True(frame.Type == RelayFrameType.BindOk, $"expected BindOk, got {frame.Type} {(frame.Type == RelayFrameType.Refused ? frame.Reason : default)}");
+        return sent;
+    }
+
+    /// <summary>The next frame must be of <paramref name="type"/>; returns it.</summary>
+    public static async Task<byte[]> ExpectAsync(this IRelayTestClient client, RelayFrameType type)
+    {
+        var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(answer);
+        Assert.True(RelayFrame.TryParse(answer, out var frame));
+        Assert.True(frame.Type == type, $"expected {type}, got {frame.Type} {(frame.Type == RelayFrameType.Refused ? frame.Reason : default)}");
+        return answer;
     }
 
     /// <summary>The next frame must be Refused with <paramref name="reason"/>.</summary>
@@ -67,11 +116,13 @@ internal static class RelayTestClients
 }
 
 /// <summary>A UDP client bound to a loopback address of its choice.</summary>
-internal sealed class UdpRelayClient(IPAddress local, IPEndPoint relay, NodeKey key) : IRelayTestClient
+internal sealed class UdpRelayClient(IPAddress local, IPEndPoint relay, NodePrivateKey key) : IRelayTestClient
 {
     private readonly Socket _socket = Bound(local);
 
-    public NodeKey Key { get; } = key;
+    public NodeKey Key => key.PublicKey;
+
+    public NodePrivateKey PrivateKey => key;
 
     public Socket Socket => _socket;
 
@@ -97,6 +148,7 @@ internal sealed class UdpRelayClient(IPAddress local, IPEndPoint relay, NodeKey 
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();
+        key.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -115,11 +167,13 @@ internal sealed class WebSocketRelayClient : IRelayTestClient
     private readonly System.Threading.Channels.Channel<byte[]> _inbox = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
     private Task? _reader;
 
-    private WebSocketRelayClient(NodeKey key) => Key = key;
+    private WebSocketRelayClient(NodePrivateKey key) => PrivateKey = key;
 
-    public NodeKey Key { get; }
+    public NodeKey Key => PrivateKey.PublicKey;
 
-    public static async Task<WebSocketRelayClient> ConnectAsync(Uri url, NodeKey key)
+    public NodePrivateKey PrivateKey { get; }
+
+    public static async Task<WebSocketRelayClient> ConnectAsync(Uri url, NodePrivateKey key)
     {
         var client = new WebSocketRelayClient(key);
         await client._socket.ConnectAsync(url, CancellationToken.None);
@@ -131,7 +185,7 @@ internal sealed class WebSocketRelayClient : IRelayTestClient
     /// Connects from the loopback address <paramref name="local"/> (the relay sees it as the direct peer, e.g. a
     /// proxy), optionally sending <c>X-Forwarded-For: <paramref name="forwardedFor"/></c> in the upgrade request.
     /// </summary>
-    public static async Task<WebSocketRelayClient> ConnectFromAsync(Uri url, NodeKey key, IPAddress local, string? forwardedFor)
+    public static async Task<WebSocketRelayClient> ConnectFromAsync(Uri url, NodePrivateKey key, IPAddress local, string? forwardedFor)
     {
         var client = new WebSocketRelayClient(key);
         if (forwardedFor is not null)
@@ -203,6 +257,7 @@ internal sealed class WebSocketRelayClient : IRelayTestClient
         }
 
         _socket.Dispose();
+        PrivateKey.Dispose();
     }
 
     private async Task ReadAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using HamachiCloud.Protocol.Crypto;
 using HamachiCloud.Protocol.Relay;
 using HamachiCloud.Relay.Core;
@@ -7,25 +8,81 @@ using HamachiCloud.Relay.Core;
 namespace HamachiCloud.Relay.Tests;
 
 /// <summary>The pure core: decisions for given frames, sources and times (no sockets, no clock).</summary>
-public sealed class RelayCoreTests : IDisposable
+public sealed partial class RelayCoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_900_000_000);
     private static readonly RelaySource A = RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1000"));
     private static readonly RelaySource B = RelaySource.Udp(IPEndPoint.Parse("198.51.100.2:2000"));
     private readonly SigningKey _issuer = SigningKey.Generate();
     private readonly Guid _relayId = Guid.NewGuid();
-    private readonly NodeKey _ka = RelayTestClients.NewKey();
-    private readonly NodeKey _kb = RelayTestClients.NewKey();
+    private readonly NodePrivateKey _pa = RelayTestClients.NewNodeKey();
+    private readonly NodePrivateKey _pb = RelayTestClients.NewNodeKey();
+    private readonly List<RelayCore> _cores = [];
     private readonly byte[] _out = new byte[2048];
 
-    public void Dispose() => _issuer.Dispose();
+    private readonly NodeKey _ka;
+    private readonly NodeKey _kb;
 
-    private RelayCore Core()
+    public RelayCoreTests()
     {
-        var core = new RelayCore(_relayId, 100);
-        core.SetIssuer(_issuer.PublicKey);
+        _ka = _pa.PublicKey;
+        _kb = _pb.PublicKey;
+    }
+
+    public void Dispose()
+    {
+        _issuer.Dispose();
+        _pa.Dispose();
+        _pb.Dispose();
+        foreach (var core in _cores)
+        {
+            core.Dispose();
+        }
+    }
+
+    private RelayCore Core(int maxBindings = 100, bool withIssuer = true)
+    {
+        var core = new RelayCore(_relayId, maxBindings, RandomNumberGenerator.Create());
+        _cores.Add(core);
+        if (withIssuer)
+        {
+            core.SetIssuer(_issuer.PublicKey);
+        }
+
         return core;
     }
+
+    /// <summary>
+    /// Binds as an agent does: the Bind, and when the relay answers with a Challenge, the BindProof made with the
+    /// token's node key. The last action (BindOk, or the refusal); <paramref name="sent"/> collects the frames sent.
+    /// </summary>
+    private RelayAction Bound(RelayCore core, RelaySource from, byte[] bind, DateTimeOffset now, List<byte[]>? sent = null)
+    {
+        sent?.Add(bind);
+        var action = Handle(core, from, bind, now);
+        if (action.Kind != RelayActionKind.Reply || !RelayFrame.TryParse(_out.AsSpan(0, action.Length), out var reply) || reply.Type != RelayFrameType.Challenge)
+        {
+            return action;
+        }
+
+        var token = bind[RelayFrame.HeaderSize..];
+        var proof = RelayTestClients.Prove(PrivateOf(token), token, _out[..action.Length]);
+        sent?.Add(proof);
+        action = Handle(core, from, proof, now);
+        if (action.Reason == RelayDropReason.None)
+        {
+            Assert.Equal(RelayFrameType.BindOk, (RelayFrameType)_out[3]);
+        }
+
+        return action;
+    }
+
+    private NodePrivateKey PrivateOf(byte[] token) =>
+        token.AsSpan(RelayToken.FromOffset, 32).SequenceEqual(_ka.Bytes) ? _pa : token.AsSpan(RelayToken.FromOffset, 32).SequenceEqual(_kb.Bytes) ? _pb
+        : throw new InvalidOperationException("a token from a key this test does not hold");
+
+    private RelayFrameType ReplyType(RelayAction action) =>
+        action.Kind == RelayActionKind.Reply && RelayFrame.TryParse(_out.AsSpan(0, action.Length), out var frame) ? frame.Type : 0;
 
     private byte[] Bind(NodeKey from, NodeKey to, DateTimeOffset? expires = null, long bandwidth = 0) =>
         RelayTestClients.Bind(new RelayToken(_relayId, from, to, expires ?? T0.AddMinutes(10), bandwidth).ToBytes(_issuer));
@@ -36,11 +93,11 @@ public sealed class RelayCoreTests : IDisposable
     public void Send_is_forwarded_only_when_both_sides_are_bound_to_each_other()
     {
         var core = Core();
-        Assert.Equal(RelayActionKind.Reply, Handle(core, A, Bind(_ka, _kb), T0).Kind);
+        Assert.Equal(RelayActionKind.Reply, Bound(core, A, Bind(_ka, _kb), T0).Kind);
         var refused = Handle(core, A, RelayTestClients.Send(_kb, [1]), T0);
         Assert.Equal((RelayActionKind.Reply, RelayDropReason.TargetNotBound), (refused.Kind, refused.Reason));
 
-        Assert.Equal(RelayActionKind.Reply, Handle(core, B, Bind(_kb, _ka), T0).Kind);
+        Assert.Equal(RelayActionKind.Reply, Bound(core, B, Bind(_kb, _ka), T0).Kind);
         var forward = Handle(core, A, RelayTestClients.Send(_kb, [1, 2]), T0);
         Assert.Equal(RelayActionKind.Forward, forward.Kind);
         Assert.Equal(B, forward.To);
@@ -58,8 +115,8 @@ public sealed class RelayCoreTests : IDisposable
     {
         var core = Core();
         var token = new RelayToken(_relayId, _ka, _kb, T0.AddMinutes(10), 0).ToBytes(_issuer);
-        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0).Kind);
-        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(5)).Kind);
+        Assert.Equal(RelayActionKind.Reply, Bound(core, A, RelayTestClients.Bind(token), T0).Kind);
+        Assert.Equal(RelayFrameType.BindOk, ReplyType(Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(5)))); // a keepalive: no challenge
         Assert.Equal(1, core.Snapshot().BindsFromCache);
 
         // Same pair, one byte changed (the bandwidth's last byte): verified in full, and refused.
@@ -73,7 +130,7 @@ public sealed class RelayCoreTests : IDisposable
         Assert.Equal(RelayDropReason.Expired, Handle(core, A, RelayTestClients.Bind(expiring), T0.AddSeconds(20)).Reason);
 
         // A new issuer key: the bytes that verified under the old key are checked again, and fail.
-        Assert.Equal(RelayActionKind.Reply, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(21)).Kind);
+        Assert.Equal(RelayFrameType.BindOk, ReplyType(Bound(core, A, RelayTestClients.Bind(token), T0.AddSeconds(21))));
         using var rotated = SigningKey.Generate();
         core.SetIssuer(rotated.PublicKey);
         Assert.Equal(RelayDropReason.BadSignature, Handle(core, A, RelayTestClients.Bind(token), T0.AddSeconds(22)).Reason);
@@ -83,14 +140,15 @@ public sealed class RelayCoreTests : IDisposable
     public void Bindings_expire_with_their_token_and_follow_a_rebinding_source()
     {
         var core = Core();
-        Handle(core, A, Bind(_ka, _kb, T0.AddSeconds(30)), T0);
-        Handle(core, B, Bind(_kb, _ka), T0);
+        Bound(core, A, Bind(_ka, _kb, T0.AddSeconds(30)), T0);
+        Bound(core, B, Bind(_kb, _ka), T0);
         Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(29)).Kind);
         Assert.Equal(RelayDropReason.NoBinding, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(30)).Reason);
 
         // A new token from a new address (NAT rebinding) moves the binding; the old address loses it.
         var moved = RelaySource.Udp(IPEndPoint.Parse("192.0.2.1:1001"));
-        Assert.Equal(RelayActionKind.Reply, Handle(core, moved, Bind(_ka, _kb), T0.AddSeconds(31)).Kind);
+        Assert.Equal(RelayFrameType.Challenge, ReplyType(Handle(core, moved, Bind(_ka, _kb), T0.AddSeconds(31)))); // the token alone moves nothing
+        Assert.Equal(RelayFrameType.BindOk, ReplyType(Bound(core, moved, Bind(_ka, _kb), T0.AddSeconds(31))));
         Assert.Equal(RelayActionKind.Forward, Handle(core, moved, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(31)).Kind);
         Assert.Equal(RelayDropReason.NoBinding, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(31)).Reason);
         var back = Handle(core, B, RelayTestClients.Send(_ka, [1]), T0.AddSeconds(31));
@@ -101,8 +159,8 @@ public sealed class RelayCoreTests : IDisposable
     public void Token_bucket_allows_one_second_of_burst_then_the_rate()
     {
         var core = Core();
-        Handle(core, A, Bind(_ka, _kb, bandwidth: 8 * 1000), T0); // 1000 bytes/s, burst 1000 bytes
-        Handle(core, B, Bind(_kb, _ka), T0);
+        Bound(core, A, Bind(_ka, _kb, bandwidth: 8 * 1000), T0); // 1000 bytes/s, burst 1000 bytes
+        Bound(core, B, Bind(_kb, _ka), T0);
         var frame = RelayTestClients.Send(_kb, new byte[100 - RelayFrame.DataOverhead]); // 100 bytes a frame
         var forwarded = Enumerable.Range(0, 15).Count(_ => Handle(core, A, frame, T0).Kind == RelayActionKind.Forward);
         Assert.Equal(10, forwarded);
@@ -115,21 +173,20 @@ public sealed class RelayCoreTests : IDisposable
     [Fact]
     public void Without_the_server_key_bans_or_room_binds_are_refused()
     {
-        var keyless = new RelayCore(_relayId, 100);
+        var keyless = Core(withIssuer: false);
         Assert.Equal(RelayDropReason.NoServerKey, Handle(keyless, A, Bind(_ka, _kb), T0).Reason);
 
         var core = Core();
-        Handle(core, A, Bind(_ka, _kb), T0);
-        Handle(core, B, Bind(_kb, _ka), T0);
+        Bound(core, A, Bind(_ka, _kb), T0);
+        Bound(core, B, Bind(_kb, _ka), T0);
         core.SetBans([IPNetwork.Parse("192.0.2.0/24")]);
         Assert.Equal(0 + 1, core.Snapshot().Bindings); // A's binding went with the ban
         Assert.Equal(RelayDropReason.Banned, Handle(core, A, Bind(_ka, _kb), T0).Reason);
         Assert.Equal(RelayDropReason.TargetNotBound, Handle(core, B, RelayTestClients.Send(_ka, [1]), T0).Reason);
 
-        var tiny = new RelayCore(_relayId, 1);
-        tiny.SetIssuer(_issuer.PublicKey);
-        Handle(tiny, A, Bind(_ka, _kb), T0);
-        Assert.Equal(RelayDropReason.TableFull, Handle(tiny, B, Bind(_kb, _ka), T0).Reason);
+        var tiny = Core(maxBindings: 1);
+        Bound(tiny, A, Bind(_ka, _kb), T0);
+        Assert.Equal(RelayDropReason.TableFull, Bound(tiny, B, Bind(_kb, _ka), T0).Reason);
     }
 
     [Fact]
@@ -148,8 +205,8 @@ public sealed class RelayCoreTests : IDisposable
     public void A_source_is_its_exact_address_and_port_so_an_IPv4_mapped_IPv6_address_is_another_source()
     {
         var core = Core();
-        Handle(core, A, Bind(_ka, _kb), T0);
-        Handle(core, B, Bind(_kb, _ka), T0);
+        Bound(core, A, Bind(_ka, _kb), T0);
+        Bound(core, B, Bind(_kb, _ka), T0);
         Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, [1]), T0).Kind);
 
         var mapped = RelaySource.Udp(IPEndPoint.Parse("[::ffff:192.0.2.1]:1000"));

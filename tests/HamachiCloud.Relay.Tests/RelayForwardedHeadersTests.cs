@@ -61,7 +61,7 @@ public sealed class RelayForwardedHeadersTests(ITestOutputHelper output)
     /// <summary>A WebSocket client from <paramref name="peer"/> (forwarding <paramref name="forwardedFor"/>) binds; the answer must be BindOk or Refused(Banned).</summary>
     private async Task AssertBindAsync(Relay relay, IPAddress peer, string? forwardedFor, bool banned, string because)
     {
-        await using var client = await WebSocketRelayClient.ConnectFromAsync(relay.WebSocket, RelayTestClients.NewKey(), peer, forwardedFor);
+        await using var client = await WebSocketRelayClient.ConnectFromAsync(relay.WebSocket, RelayTestClients.NewNodeKey(), peer, forwardedFor);
         var token = relay.Token(client.Key, RelayTestClients.NewKey());
         output.WriteLine($"peer {peer}, X-Forwarded-For {forwardedFor ?? "(none)"}: expect {(banned ? "banned" : "BindOk")} ({because})");
         if (banned)
@@ -155,12 +155,12 @@ public sealed class RelayForwardedHeadersTests(ITestOutputHelper output)
         try
         {
             var alternate = new IPEndPoint(IPAddress.Loopback, relay.Udp.Port + 1);
-            await using var onAlternate = new UdpRelayClient(IPAddress.Loopback, alternate, RelayTestClients.NewKey());
+            await using var onAlternate = new UdpRelayClient(IPAddress.Loopback, alternate, RelayTestClients.NewNodeKey());
             await onAlternate.SendAsync(RelayTestClients.Bind(relay.Token(onAlternate.Key, RelayTestClients.NewKey())));
             await onAlternate.SendAsync(RelayTestClients.Send(RelayTestClients.NewKey(), [1, 2, 3]));
             Assert.Null(await onAlternate.ReceiveAsync(TimeSpan.FromSeconds(1))); // no answer from any socket
 
-            await using var onPrimary = new UdpRelayClient(IPAddress.Loopback, relay.Udp, RelayTestClients.NewKey());
+            await using var onPrimary = new UdpRelayClient(IPAddress.Loopback, relay.Udp, RelayTestClients.NewNodeKey());
             await onPrimary.BindOkAsync(relay.Token(onPrimary.Key, RelayTestClients.NewKey()));
 
             var counters = await relay.Process.CountersAsync();

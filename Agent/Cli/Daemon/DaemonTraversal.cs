@@ -48,7 +48,7 @@ public sealed class DaemonTraversal : IDisposable
         _ownCandidates = ownCandidates;
         Paths = new PathManager(mux, new DiscoBox(nodeKey, RandomNumberGenerator.Create()), time, RandomNumberGenerator.Create(),
             (peer, to) => device.SetPeerEndpoint(peer, to), Log);
-        _relayClient = new RelayClient(mux, Paths, time, FetchGrantsAsync,
+        _relayClient = new RelayClient(mux, Paths, nodeKey, time, FetchGrantsAsync,
             (url, onFrame, onConnected) => new RelayWebSocketChannel(url, onFrame, onConnected, time, Log), Log);
         _reportTimer = time.CreateTimer(_ => _ = ReportAsync(), null, ReportCheck, ReportCheck);
     }

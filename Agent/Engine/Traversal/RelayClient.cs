@@ -21,7 +21,9 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// all), like the NAT probe's "UDP works" verdict, moves the relay back to UDP the same way.
 /// <see cref="QuickBindTimeout"/> stays as a backstop, <see cref="BindTimeout"/> applies once UDP is
 /// proven, and a "UDP blocked" verdict switches at once. Tokens are fetched again before they expire and
-/// after a refusal for expiry or signature. Thread-safe (one lock; I/O outside it).
+/// after a refusal for expiry or signature. A Bind from an address (or WebSocket) that does not hold the relay's
+/// binding gets a Challenge, answered at once with a BindProof over the same transport (RelayClient.Challenges.cs),
+/// whose BindOk then counts like any other. Thread-safe (one lock; I/O outside it).
 /// </para>
 /// The WebSocket side (connect, quick switch, back to UDP, retiring) is in RelayClient.WebSockets.cs, token fetching in RelayClient.Tokens.cs.
 /// </summary>
@@ -56,6 +58,7 @@ public sealed partial class RelayClient : IDisposable
 
     private readonly SocketMux _mux;
     private readonly PathManager _paths;
+    private readonly NodePrivateKey _nodeKey;
     private readonly TimeProvider _time;
     private readonly Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> _fetchGrants;
     private readonly Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? _connectWebSocket;
@@ -74,12 +77,14 @@ public sealed partial class RelayClient : IDisposable
     /// <summary>When this says UDP works (the NAT probe got answers), the race stops, a quick switch to WebSocket goes back to UDP, and the patient <see cref="BindTimeout"/> applies.</summary>
     public Func<bool>? UdpWorks { get; set; }
 
+    /// <param name="nodeKey">This device's node key: answers the relay's Bind challenges (the tokens name its public key). Owned by the caller.</param>
     /// <param name="connectWebSocket">Makes the WebSocket channel of a relay (URL, frame callback, connected callback); null disables the TCP fallback and the race.</param>
-    public RelayClient(SocketMux mux, PathManager paths, TimeProvider time, Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> fetchGrants,
+    public RelayClient(SocketMux mux, PathManager paths, NodePrivateKey nodeKey, TimeProvider time, Func<NodeKey, CancellationToken, Task<IReadOnlyList<RelayGrant>>> fetchGrants,
         Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? connectWebSocket, Action<string>? log = null)
     {
         _mux = mux;
         _paths = paths;
+        _nodeKey = nodeKey;
         _time = time;
         _fetchGrants = fetchGrants;
         _connectWebSocket = connectWebSocket;
@@ -290,7 +295,7 @@ public sealed partial class RelayClient : IDisposable
         }
     }
 
-    /// <summary>A BindOk or Refused from relay <paramref name="relayIndex"/>, over UDP (<paramref name="via"/> null) or over one of its WebSockets.</summary>
+    /// <summary>A BindOk, Challenge or Refused from relay <paramref name="relayIndex"/>, over UDP (<paramref name="via"/> null) or over one of its WebSockets.</summary>
     private void OnControl(int relayIndex, RelayFrame frame, RelayWebSocketLink? via)
     {
         NodeKey? peer;
@@ -299,6 +304,7 @@ public sealed partial class RelayClient : IDisposable
         var overWebSocket = false;
         var tick = false;
         IRelayChannel? closing = null;
+        byte[]? proof = null;
         lock (_lock)
         {
             if (!_byKey.TryGetValue(Key32.From(frame.Key), out peer) || !_peers.TryGetValue(peer, out var state) || state.RelayIndex != relayIndex
@@ -313,7 +319,11 @@ public sealed partial class RelayClient : IDisposable
             }
 
             var role = relay.Link?.Role;
-            if (frame.Type == RelayFrameType.BindOk && via is null)
+            if (frame.Type == RelayFrameType.Challenge)
+            {
+                proof = AnswerChallenge(peer, state, relay, frame, via, now);
+            }
+            else if (frame.Type == RelayFrameType.BindOk && via is null)
             {
                 if (role == RelayLinkRole.Active)
                 {
@@ -377,6 +387,11 @@ public sealed partial class RelayClient : IDisposable
                         break;
                 }
             }
+            else if (frame.Type == RelayFrameType.Refused && frame.Reason == RelayRefusal.BadProof)
+            {
+                // A proof that came too late (cookie expired, or a newer proof moved the binding): the next Bind gets a fresh challenge.
+                _log($"{now:HH:mm:ss.fff} relay {relay.Udp} refused the proof for {peer}{(via is null ? "" : " (WebSocket)")}; the next Bind asks again");
+            }
             else if (frame.Type == RelayFrameType.Refused && frame.Reason != RelayRefusal.NoBinding
                 && (via is null ? role != RelayLinkRole.Active : role != RelayLinkRole.Retiring))
             {
@@ -388,6 +403,11 @@ public sealed partial class RelayClient : IDisposable
                     state.NextFetch = now;
                 }
             }
+        }
+
+        if (proof is not null)
+        {
+            SendProof(relayIndex, proof, via);
         }
 
         (closing as IDisposable)?.Dispose();

@@ -64,6 +64,13 @@ internal sealed class RelayTransportState(NetEndpoint udp, Uri? webSocket)
 
     /// <summary>A BindOk came back over UDP (or UDP works after a quick switch): no more racing for this relay.</summary>
     public bool UdpProven { get; set; }
+
+    /// <summary>The relay key of the last Challenge answered, and the proof key derived for it (an X25519 per relay key, not per Challenge).</summary>
+    public byte[]? ProofRelayKey { get; set; }
+
+    public byte[]? ProofKey { get; set; }
+
+    public DateTimeOffset LastProofKeyDerive { get; set; } = DateTimeOffset.MinValue;
 }
 
 /// <summary>A relay's WebSocket with what it is for (<see cref="RelayLinkRole"/>).</summary>

@@ -12,7 +12,7 @@ namespace HamachiCloud.Agent.Engine.Traversal;
 /// <see cref="StunHandler"/>; disco to <see cref="DiscoHandler"/>; a relay Recv frame from a known relay
 /// becomes the WireGuard datagram inside it, from the virtual endpoint (relay, peer)
 /// (<see cref="VirtualEndpoint"/>), or its disco payload goes to the disco handler from that endpoint;
-/// BindOk/Refused go to <see cref="RelayControl"/>; everything else is dropped and counted.
+/// BindOk/Challenge/Refused go to <see cref="RelayControl"/>; everything else is dropped and counted.
 /// Outbound, datagrams to a virtual endpoint become relay Send frames to the relay's UDP endpoint
 /// (moved 36 bytes up in the caller's buffer, which needs that headroom) or are queued to the
 /// relay's <see cref="IRelayChannel"/> (WebSocket); others pass through untouched.

@@ -17,8 +17,10 @@ internal sealed class RelayShim : IDisposable
     private readonly Socket _b = Udp();
     private readonly IPEndPoint _relay;
     private readonly IPEndPoint _target;
-    private readonly NodeKey _ka = NodeKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-    private readonly NodeKey _kb = NodeKey.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly NodePrivateKey _pa = NewKey();
+    private readonly NodePrivateKey _pb = NewKey();
+    private readonly NodeKey _ka;
+    private readonly NodeKey _kb;
     private volatile IPEndPoint? _client;
     private volatile bool _stop;
 
@@ -27,8 +29,10 @@ internal sealed class RelayShim : IDisposable
         _listen = Udp(listenPort);
         _relay = relay;
         _target = target;
-        Bind(_a, new RelayToken(relayId, _ka, _kb, expires, 0).ToBytes(issuer));
-        Bind(_b, new RelayToken(relayId, _kb, _ka, expires, 0).ToBytes(issuer));
+        _ka = _pa.PublicKey;
+        _kb = _pb.PublicKey;
+        Bind(_a, _pa, new RelayToken(relayId, _ka, _kb, expires, 0).ToBytes(issuer));
+        Bind(_b, _pb, new RelayToken(relayId, _kb, _ka, expires, 0).ToBytes(issuer));
         foreach (var loop in new ThreadStart[] { FromApplication, AtA, AtB })
         {
             new Thread(loop) { IsBackground = true }.Start();
@@ -43,6 +47,14 @@ internal sealed class RelayShim : IDisposable
         _listen.Dispose();
         _a.Dispose();
         _b.Dispose();
+        _pa.Dispose();
+        _pb.Dispose();
+    }
+
+    private static NodePrivateKey NewKey()
+    {
+        using var random = System.Security.Cryptography.RandomNumberGenerator.Create();
+        return NodePrivateKey.Generate(random);
     }
 
     private static Socket Udp(int port = 0)
@@ -52,7 +64,8 @@ internal sealed class RelayShim : IDisposable
         return s;
     }
 
-    private void Bind(Socket socket, byte[] token)
+    /// <summary>Binds as an agent does: Bind, and the relay's Challenge answered with a BindProof of the node key.</summary>
+    private void Bind(Socket socket, NodePrivateKey key, byte[] token)
     {
         var frame = new byte[RelayFrame.BindSize];
         RelayFrame.TryWriteBind(frame, token, out _);
@@ -60,6 +73,22 @@ internal sealed class RelayShim : IDisposable
         var answer = new byte[256];
         socket.ReceiveTimeout = 5000;
         var n = socket.Receive(answer);
+        if (RelayFrame.TryParse(answer.AsSpan(0, n), out var challenge) && challenge.Type == RelayFrameType.Challenge)
+        {
+            var proofKey = new byte[RelayBindProof.KeySize];
+            var proof = new byte[RelayBindProof.ProofSize];
+            if (!RelayBindProof.TryDeriveAgentKey(key, challenge.RelayKey, proofKey))
+            {
+                throw new InvalidOperationException("relay challenge with an invalid relay key");
+            }
+
+            RelayBindProof.Compute(proofKey, challenge.Cookie, token, proof);
+            var answerFrame = new byte[RelayFrame.BindProofSize];
+            RelayFrame.TryWriteBindProof(answerFrame, token, challenge.Cookie, proof, out _);
+            socket.SendTo(answerFrame, _relay);
+            n = socket.Receive(answer);
+        }
+
         socket.ReceiveTimeout = 0;
         if (!RelayFrame.TryParse(answer.AsSpan(0, n), out var parsed) || parsed.Type != RelayFrameType.BindOk)
         {

@@ -27,7 +27,7 @@ internal sealed class RelayRaceWorld : IDisposable
     private static readonly Guid RelayId = Guid.Parse("7d4f3a52-0000-4000-8000-000000000002");
 
     private readonly SigningKey _server = SigningKey.Generate();
-    private readonly RelayCore _core = new(RelayId, 100);
+    private readonly RelayCore _core = new(RelayId, 100, RandomNumberGenerator.Create());
     private readonly NodePrivateKey _agentKey;
     private readonly NodePrivateKey _peerKey;
     private readonly FakeConn _conn;
@@ -46,7 +46,7 @@ internal sealed class RelayRaceWorld : IDisposable
         _conn = new FakeConn(this);
         Mux = new SocketMux(_conn, AgentEndpoint);
         Paths = new PathManager(Mux, new DiscoBox(_agentKey, RandomNumberGenerator.Create()), Time, RandomNumberGenerator.Create(), (_, _) => { }, Log.Add);
-        Client = new RelayClient(Mux, Paths, Time, (to, _) => Task.FromResult<IReadOnlyList<RelayGrant>>([Grant(_agentKey.PublicKey, to)]),
+        Client = new RelayClient(Mux, Paths, _agentKey, Time, (to, _) => Task.FromResult<IReadOnlyList<RelayGrant>>([Grant(_agentKey.PublicKey, to)]),
             (url, onFrame, onConnected) => new FakeWebSocket(this, onFrame, onConnected), Log.Add);
         Start = Time.GetUtcNow();
     }
@@ -76,7 +76,13 @@ internal sealed class RelayRaceWorld : IDisposable
     /// <summary>Every WebSocket the client opened, in order.</summary>
     public List<FakeWebSocket> Sockets { get; } = [];
 
-    /// <summary>Every Bind the relay core accepted from the agent: when (since start) and over which transport.</summary>
+    /// <summary>The address the relay sees the agent's UDP datagrams come from (its NAT mapping); change it to rebind the NAT.</summary>
+    public NetEndpoint AgentSource { get; set; } = AgentEndpoint;
+
+    /// <summary>Every Bind and BindProof the agent sent to the relay over UDP, as captured on the wire.</summary>
+    public List<byte[]> CapturedBinds { get; } = [];
+
+    /// <summary>Every Bind the relay core accepted from the agent (answered with BindOk): when (since start) and over which transport.</summary>
     public List<(TimeSpan At, bool OverWebSocket)> BindsAtRelay { get; } = [];
 
     /// <summary>The agent's relay path to the peer, sampled after every step: (since start, relay bound, over WebSocket).</summary>
@@ -105,14 +111,39 @@ internal sealed class RelayRaceWorld : IDisposable
         }
     }
 
-    /// <summary>The peer binds towards the agent from its own UDP address.</summary>
+    /// <summary>The peer binds towards the agent from its own UDP address (Bind, the relay's Challenge, BindProof; a keepalive Bind once bound).</summary>
     public void BindPeer()
     {
+        var token = Grant(Peer, _agentKey.PublicKey).Token;
         var frame = new byte[RelayFrame.BindSize];
-        RelayFrame.TryWriteBind(frame, Grant(Peer, _agentKey.PublicKey).Token, out _);
+        RelayFrame.TryWriteBind(frame, token, out _);
         var output = new byte[256];
-        var action = _core.Handle(RelaySource.Udp(PeerEndpoint.ToIPEndPoint()), frame, Time.GetUtcNow(), output);
+        var source = RelaySource.Udp(PeerEndpoint.ToIPEndPoint());
+        var action = _core.Handle(source, frame, Time.GetUtcNow(), output);
         Assert.Equal(RelayActionKind.Reply, action.Kind);
+        Assert.True(RelayFrame.TryParse(output.AsSpan(0, action.Length), out var challenge));
+        if (challenge.Type == RelayFrameType.BindOk)
+        {
+            return; // a keepalive from the address that already holds the binding
+        }
+
+        Assert.Equal(RelayFrameType.Challenge, challenge.Type);
+        var key = new byte[RelayBindProof.KeySize];
+        Assert.True(RelayBindProof.TryDeriveAgentKey(_peerKey, challenge.RelayKey, key));
+        var proof = new byte[RelayBindProof.ProofSize];
+        RelayBindProof.Compute(key, challenge.Cookie, token, proof);
+        var answer = new byte[RelayFrame.BindProofSize];
+        RelayFrame.TryWriteBindProof(answer, token, challenge.Cookie, proof, out _);
+        action = _core.Handle(source, answer, Time.GetUtcNow(), output);
+        Assert.True(RelayFrame.TryParse(output.AsSpan(0, action.Length), out var ok) && ok.Type == RelayFrameType.BindOk);
+    }
+
+    /// <summary>An attacker at <paramref name="from"/> sends <paramref name="datagram"/> to the relay: the type of the relay's reply (null when none).</summary>
+    public RelayFrameType? SendToRelayFrom(NetEndpoint from, byte[] datagram)
+    {
+        var output = new byte[datagram.Length + 256];
+        var action = _core.Handle(RelaySource.Udp(from.ToIPEndPoint()), datagram, Time.GetUtcNow(), output);
+        return action.Kind == RelayActionKind.Reply && RelayFrame.TryParse(output.AsSpan(0, action.Length), out var reply) ? reply.Type : null;
     }
 
     /// <summary>Where the relay core forwards a frame from the peer to the agent now (null when it would not).</summary>
@@ -134,6 +165,7 @@ internal sealed class RelayRaceWorld : IDisposable
     {
         Client.Dispose();
         Paths.Dispose();
+        _core.Dispose();
         _server.Dispose();
     }
 
@@ -177,7 +209,7 @@ internal sealed class RelayRaceWorld : IDisposable
     {
         var output = new byte[datagram.Length + 64];
         var action = _core.Handle(source, datagram, Time.GetUtcNow(), output);
-        if (RelayFrame.TryParse(datagram, out var frame) && frame.Type == RelayFrameType.Bind && action.Kind == RelayActionKind.Reply && action.Reason == RelayDropReason.None)
+        if (action.Kind == RelayActionKind.Reply && RelayFrame.TryParse(output.AsSpan(0, action.Length), out var answer) && answer.Type == RelayFrameType.BindOk)
         {
             BindsAtRelay.Add((Now, source.IsWebSocket));
         }
@@ -194,7 +226,7 @@ internal sealed class RelayRaceWorld : IDisposable
             var socket = Sockets.First(s => s.Id == to.ConnectionId);
             After(WebSocketLatency, () => socket.Deliver(bytes));
         }
-        else if (NetEndpoint.From(to.Endpoint) == AgentEndpoint)
+        else if (NetEndpoint.From(to.Endpoint) == AgentSource)
         {
             After(UdpLatency, () =>
             {
@@ -241,7 +273,13 @@ internal sealed class RelayRaceWorld : IDisposable
                 }
                 else if (to[i] == RelayUdp && !world.UdpBlocked)
                 {
-                    world.After(world.UdpLatency, () => world.AtRelay(RelaySource.Udp(AgentEndpoint.ToIPEndPoint()), datagram));
+                    if (RelayFrame.TryParse(datagram, out var frame) && frame.Type is RelayFrameType.Bind or RelayFrameType.BindProof)
+                    {
+                        world.CapturedBinds.Add(datagram);
+                    }
+
+                    var source = RelaySource.Udp(world.AgentSource.ToIPEndPoint()); // the NAT mapping when it was sent
+                    world.After(world.UdpLatency, () => world.AtRelay(source, datagram));
                 }
             }
         }

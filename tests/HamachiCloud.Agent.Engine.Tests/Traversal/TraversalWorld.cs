@@ -24,7 +24,7 @@ internal sealed class TraversalWorld : IDisposable
     private static readonly Guid RelayId = Guid.Parse("7d4f3a52-0000-4000-8000-000000000001");
 
     private readonly SigningKey _server = SigningKey.Generate();
-    private readonly RelayCore _core = new(RelayId, 100);
+    private readonly RelayCore _core = new(RelayId, 100, RandomNumberGenerator.Create());
     private readonly VirtualPacketConn _relayConn;
     private readonly Thread _relayThread;
 
@@ -60,6 +60,7 @@ internal sealed class TraversalWorld : IDisposable
         B.Dispose();
         _relayConn.Dispose();
         _relayThread.Join(TimeSpan.FromSeconds(2));
+        _core.Dispose();
         _server.Dispose();
     }
 
@@ -144,7 +145,7 @@ internal sealed class TraversalWorld : IDisposable
             });
             Paths.SetOwnCandidates([Endpoint.ToIPEndPoint()]);
             Paths.UpsertPeer(peer.PublicKey, [peer.Endpoint.ToString()], TimeProvider.System.GetUtcNow());
-            Relay = new RelayClient(Mux, Paths, TimeProvider.System,
+            Relay = new RelayClient(Mux, Paths, Key, TimeProvider.System,
                 (to, _) => Task.FromResult<IReadOnlyList<RelayGrant>>([_world.Grant(PublicKey, to)]), null, line => Log.Add(line));
             Relay.AddPeer(peer.PublicKey);
         }

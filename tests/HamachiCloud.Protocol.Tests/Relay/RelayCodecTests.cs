@@ -92,6 +92,77 @@ public sealed class RelayCodecTests
         Assert.Equal("4843520504" + Hex.Repeat("00", 32), Hex.Format(buffer.AsSpan(0, written)));
         Assert.True(RelayFrame.TryParse(buffer.AsSpan(0, written), out var refused));
         Assert.Equal(RelayRefusal.WrongRelay, refused.Reason);
+
+        Assert.True(RelayFrame.TryWriteRefused(buffer, RelayRefusal.BadProof, To.Bytes, out written));
+        Assert.Equal("4843520507" + Hex.Repeat("bb", 32), Hex.Format(buffer.AsSpan(0, written)));
+        Assert.True(RelayFrame.TryParse(buffer.AsSpan(0, written), out refused));
+        Assert.Equal(RelayRefusal.BadProof, refused.Reason);
+
+        var relayKey = Enumerable.Repeat((byte)0xcc, 32).ToArray();
+        var cookie = Hex.Parse("0000019a2b3c4d5e" + Hex.Repeat("dd", 16));
+        Assert.True(RelayFrame.TryWriteChallenge(buffer, To.Bytes, relayKey, cookie, out written));
+        Assert.Equal("48435206" + Hex.Repeat("bb", 32) + Hex.Repeat("cc", 32) + "0000019a2b3c4d5e" + Hex.Repeat("dd", 16), Hex.Format(buffer.AsSpan(0, written)));
+        Assert.Equal(RelayFrame.ChallengeSize, written);
+        Assert.True(RelayFrame.TryParse(buffer.AsSpan(0, written), out var challenge));
+        Assert.Equal(RelayFrameType.Challenge, challenge.Type);
+        Assert.Equal(To.Bytes.ToArray(), challenge.Key.ToArray());
+        Assert.Equal(relayKey, challenge.RelayKey.ToArray());
+        Assert.Equal(cookie, challenge.Cookie.ToArray());
+
+        var proof = Enumerable.Repeat((byte)0xee, 16).ToArray();
+        Assert.True(RelayFrame.TryWriteBindProof(buffer, token, cookie, proof, out written));
+        Assert.Equal("48435207" + Hex.Repeat("11", 161) + "0000019a2b3c4d5e" + Hex.Repeat("dd", 16) + Hex.Repeat("ee", 16), Hex.Format(buffer.AsSpan(0, written)));
+        Assert.Equal(RelayFrame.BindProofSize, written);
+        Assert.True(RelayFrame.TryParse(buffer.AsSpan(0, written), out var bindProof));
+        Assert.Equal(RelayFrameType.BindProof, bindProof.Type);
+        Assert.Equal(token, bindProof.Token.ToArray());
+        Assert.Equal(cookie, bindProof.Cookie.ToArray());
+        Assert.Equal(proof, bindProof.Proof.ToArray());
+    }
+
+    [Fact]
+    public void Bind_proof_is_the_documented_hmac_and_only_the_node_keys_owner_and_the_relay_agree_on_it()
+    {
+        using var random = new DeterministicRandom(7);
+        using var node = NodePrivateKey.Generate(random);
+        using var relay = NodePrivateKey.Generate(random);
+        using var stranger = NodePrivateKey.Generate(random);
+        var token = Enumerable.Repeat((byte)0x11, RelayToken.Size).ToArray();
+        var cookie = Hex.Parse("0000019a2b3c4d5e" + Hex.Repeat("dd", 16));
+
+        var agentKey = new byte[RelayBindProof.KeySize];
+        var relayKey = new byte[RelayBindProof.KeySize];
+        Assert.True(RelayBindProof.TryDeriveAgentKey(node, relay.PublicKey.Bytes, agentKey));
+        Assert.True(RelayBindProof.TryDeriveRelayKey(relay, node.PublicKey.Bytes, relayKey));
+        Assert.Equal(agentKey, relayKey);
+
+        // k = HMAC-SHA256(X25519 shared secret, label | nodeKey | relayKey); proof = HMAC-SHA256(k, cookie | token)[..16].
+        var shared = new byte[32];
+        Assert.True(node.TryAgree(relay.PublicKey.Bytes, shared));
+        byte[] info = [.. "hamachi relay bind v1"u8, .. node.PublicKey.Bytes, .. relay.PublicKey.Bytes];
+        var expectedKey = System.Security.Cryptography.HMACSHA256.HashData(shared, info);
+        Assert.Equal(expectedKey, agentKey);
+        var proof = new byte[RelayBindProof.ProofSize];
+        RelayBindProof.Compute(agentKey, cookie, token, proof);
+        byte[] message = [.. cookie, .. token];
+        Assert.Equal(System.Security.Cryptography.HMACSHA256.HashData(expectedKey, message)[..16], proof);
+        Assert.True(RelayBindProof.Verify(relayKey, cookie, token, proof));
+
+        // Another key pair (an attacker's own key against the relay), another cookie or token: no match.
+        var strangerKey = new byte[RelayBindProof.KeySize];
+        Assert.True(RelayBindProof.TryDeriveAgentKey(stranger, relay.PublicKey.Bytes, strangerKey));
+        var forged = new byte[RelayBindProof.ProofSize];
+        RelayBindProof.Compute(strangerKey, cookie, token, forged);
+        Assert.False(RelayBindProof.Verify(relayKey, cookie, token, forged));
+        var otherCookie = (byte[])cookie.Clone();
+        otherCookie[0] ^= 1;
+        Assert.False(RelayBindProof.Verify(relayKey, otherCookie, token, proof));
+        var otherToken = (byte[])token.Clone();
+        otherToken[^1] ^= 1;
+        Assert.False(RelayBindProof.Verify(relayKey, cookie, otherToken, proof));
+
+        // A low-order relay key (all zero) gives no key at all.
+        Assert.False(RelayBindProof.TryDeriveAgentKey(node, new byte[32], agentKey));
     }
 
     [Theory]
@@ -101,7 +172,9 @@ public sealed class RelayCodecTests
     [InlineData("48435209")] // unknown type
     [InlineData("4843520111")] // bind too short
     [InlineData("48435203" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // send without payload
-    [InlineData("4843520507" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // unknown refusal reason
+    [InlineData("4843520508" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // unknown refusal reason
+    [InlineData("48435206" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")] // challenge without relay key and cookie
+    [InlineData("48435207" + "11111111111111111111111111111111")] // bind proof without token
     public void Malformed_frames_are_rejected(string hex)
     {
         Assert.False(RelayFrame.TryParse(Hex.Parse(hex), out _));
@@ -119,7 +192,7 @@ public sealed class RelayCodecTests
             if (span.Length >= 4)
             {
                 "HCR"u8.CopyTo(span);
-                span[3] = (byte)(1 + random.Next(6));
+                span[3] = (byte)(1 + random.Next(8));
             }
 
             if (RelayFrame.TryParse(span, out var frame) && frame.Type == RelayFrameType.Bind)

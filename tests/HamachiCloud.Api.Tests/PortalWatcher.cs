@@ -21,6 +21,21 @@ public sealed class PortalWatcher : IAsyncDisposable
         connection.On<Guid>(nameof(IPortalClient.PathsChanged), id => Record(() => { }, "paths:" + id));
         connection.On<Guid>(nameof(IPortalClient.NetworkDeleted), id => Record(() => { }, "deleted:" + id));
         connection.On(nameof(IPortalClient.NetworksChanged), () => Record(() => { }, "networks"));
+        connection.On<NetworkCountsUpdate>(nameof(IPortalClient.NetworkCountsChanged), u => Record(() => _counts.Add(u), "counts:" + u.NetworkId));
+    }
+
+    private readonly List<NetworkCountsUpdate> _counts = [];
+
+    /// <summary>The NetworkCountsChanged pushes received, in order.</summary>
+    public IReadOnlyList<NetworkCountsUpdate> Counts
+    {
+        get
+        {
+            lock (_updates)
+            {
+                return _counts.ToList();
+            }
+        }
     }
 
     public HubConnection Connection { get; }
@@ -111,6 +126,7 @@ public sealed class PortalWatcher : IAsyncDisposable
         {
             _updates.Clear();
             _events.Clear();
+            _counts.Clear();
         }
     }
 

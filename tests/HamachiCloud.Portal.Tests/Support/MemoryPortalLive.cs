@@ -23,9 +23,18 @@ public sealed class MemoryPortalLive : IPortalLive
 
     public event Action? NetworksChanged;
 
+    public event Action<NetworkCountsUpdate>? NetworkCountsChanged;
+
+    /// <summary>How many times <see cref="StartAsync"/> was called (a prerender must not connect).</summary>
+    public int Starts { get; private set; }
+
     public event Action? StateChanged;
 
-    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken ct)
+    {
+        Starts++;
+        return Task.CompletedTask;
+    }
 
     public Task<NetworkMembersUpdate?> WatchNetworkAsync(Guid networkId, CancellationToken ct)
     {
@@ -50,6 +59,8 @@ public sealed class MemoryPortalLive : IPortalLive
     public void PushDeleted(Guid networkId) => NetworkDeleted?.Invoke(networkId);
 
     public void PushNetworks() => NetworksChanged?.Invoke();
+
+    public void PushCounts(NetworkCountsUpdate update) => NetworkCountsChanged?.Invoke(update);
 
     public void SetState(LiveState state)
     {

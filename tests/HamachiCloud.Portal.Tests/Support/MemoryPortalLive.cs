@@ -36,10 +36,13 @@ public sealed class MemoryPortalLive : IPortalLive
         return Task.CompletedTask;
     }
 
+    /// <summary>When set, what WatchNetwork answers instead of <see cref="Current"/> (a test completes it later).</summary>
+    public Task<NetworkMembersUpdate?>? Answer { get; set; }
+
     public Task<NetworkMembersUpdate?> WatchNetworkAsync(Guid networkId, CancellationToken ct)
     {
         Watches[networkId] = Watches.GetValueOrDefault(networkId) + 1;
-        return Task.FromResult(Current);
+        return Answer ?? Task.FromResult(Current);
     }
 
     public Task UnwatchNetworkAsync(Guid networkId)

@@ -60,14 +60,14 @@ public abstract class PortalLiveTests(ApiWorld world)
 
         await using var agent = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "laptop");
         await agent.ConnectAndLoginAsync(f);
-        await bobList.WaitForEventAsync("counts:" + net.Id, "the count of bob's network");
-        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 1), bobList.Counts.Last(c => c.NetworkId == net.Id));
+        var online = await bobList.WaitForCountsAsync(net.Id, c => c.OnlineCount == 1, "the count of bob's network");
+        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 1), online);
         Assert.Equal(1, (await bob.Client.GetNetworkAsync(net.Id)).OnlineCount); // what GET says
 
         bobList.Clear();
         await agent.Connection.InvokeAsync(nameof(IAgentHub.Goodbye));
-        await bobList.WaitForEventAsync("counts:" + net.Id, "the count after goodbye");
-        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 0), bobList.Counts.Last(c => c.NetworkId == net.Id));
+        var offline = await bobList.WaitForCountsAsync(net.Id, _ => true, "the count after goodbye");
+        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 0), offline);
         Assert.DoesNotContain(eveList.Counts, c => c.NetworkId == net.Id); // not eve's network
         Assert.DoesNotContain(bobList.Counts, c => c.NetworkId == other.Id);
     }

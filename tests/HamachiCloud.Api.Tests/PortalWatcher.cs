@@ -106,6 +106,25 @@ public sealed class PortalWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (10 s) for a NetworkCountsChanged push of <paramref name="networkId"/> that satisfies <paramref name="condition"/>.</summary>
+    public async Task<NetworkCountsUpdate> WaitForCountsAsync(Guid networkId, Func<NetworkCountsUpdate, bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Counts.LastOrDefault(c => c.NetworkId == networkId && condition(c)) is { } match)
+            {
+                return match;
+            }
+
+            var left = TimeSpan.FromSeconds(10) - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !await _signal.WaitAsync(left))
+            {
+                Assert.Fail($"timed out waiting for {what}; counts {string.Join(",", Counts)}");
+            }
+        }
+    }
+
     public async Task WaitForEventAsync(string name, string what)
     {
         var clock = Stopwatch.StartNew();

@@ -43,7 +43,9 @@ internal static class PortalServices
         services.AddPortalLive();
         services.AddHealthChecks();
         services.AddRazorComponents().AddInteractiveServerComponents(o =>
-            o.DetailedErrors = builder.Environment.IsDevelopment());
+                o.DetailedErrors = builder.Environment.IsDevelopment())
+            // The prerendered pages' data (Components/Shared/PrerenderedData) comes back in the circuit's first message.
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = Components.Shared.PrerenderedData.CircuitMessageLimit);
         services.AddMudServices();
         services.AddSecurityHeaderPolicies().SetDefaultPolicy(p => SecurityHeaders.Configure(p, portal));
     }

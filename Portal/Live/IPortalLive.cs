@@ -24,6 +24,9 @@ public interface IPortalLive
 
     event Action? NetworksChanged;
 
+    /// <summary>One network's member and online counts changed (presence): the networks list updates that row in place.</summary>
+    event Action<NetworkCountsUpdate>? NetworkCountsChanged;
+
     event Action? StateChanged;
 
     /// <summary>Starts the connection if needed (the networks list only listens to <see cref="NetworksChanged"/>).</summary>

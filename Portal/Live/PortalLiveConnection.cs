@@ -49,6 +49,7 @@ public sealed class PortalLiveConnection : IPortalLive, IAsyncDisposable
         _connection.On<Guid>(nameof(IPortalClient.PathsChanged), id => Pushed(() => PathsChanged?.Invoke(id)));
         _connection.On<Guid>(nameof(IPortalClient.NetworkDeleted), id => Pushed(() => NetworkDeleted?.Invoke(id)));
         _connection.On(nameof(IPortalClient.NetworksChanged), () => Pushed(() => NetworksChanged?.Invoke()));
+        _connection.On<NetworkCountsUpdate>(nameof(IPortalClient.NetworkCountsChanged), u => Pushed(() => NetworkCountsChanged?.Invoke(u)));
         _connection.Reconnecting += _ =>
         {
             SetState(LiveState.Reconnecting);
@@ -79,6 +80,8 @@ public sealed class PortalLiveConnection : IPortalLive, IAsyncDisposable
     public event Action<Guid>? NetworkDeleted;
 
     public event Action? NetworksChanged;
+
+    public event Action<NetworkCountsUpdate>? NetworkCountsChanged;
 
     public event Action? StateChanged;
 

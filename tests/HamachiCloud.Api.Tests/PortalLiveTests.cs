@@ -47,6 +47,32 @@ public abstract class PortalLiveTests(ApiWorld world)
     }
 
     [SkippableFact]
+    public async Task Members_network_lists_get_the_online_count_when_a_device_comes_online_and_goes_offline()
+    {
+        var f = await world.GetAsync();
+        var (owner, bob, eve) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"), await TestUser.CreateAsync(f, "eve"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("counts"));
+        await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+        var other = await eve.Client.CreateNetworkAsync(new CreateNetworkRequest("elsewhere"));
+        // Network lists only: no network is watched.
+        await using var bobList = await PortalWatcher.ConnectAsync(f, bob.Tokens.AccessToken);
+        await using var eveList = await PortalWatcher.ConnectAsync(f, eve.Tokens.AccessToken);
+
+        await using var agent = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "laptop");
+        await agent.ConnectAndLoginAsync(f);
+        var online = await bobList.WaitForCountsAsync(net.Id, c => c.OnlineCount == 1, "the count of bob's network");
+        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 1), online);
+        Assert.Equal(1, (await bob.Client.GetNetworkAsync(net.Id)).OnlineCount); // what GET says
+
+        bobList.Clear();
+        await agent.Connection.InvokeAsync(nameof(IAgentHub.Goodbye));
+        var offline = await bobList.WaitForCountsAsync(net.Id, _ => true, "the count after goodbye");
+        Assert.Equal(new NetworkCountsUpdate(net.Id, 2, 0), offline);
+        Assert.DoesNotContain(eveList.Counts, c => c.NetworkId == net.Id); // not eve's network
+        Assert.DoesNotContain(bobList.Counts, c => c.NetworkId == other.Id);
+    }
+
+    [SkippableFact]
     public async Task Only_members_may_watch_and_only_with_an_access_token()
     {
         var f = await world.GetAsync();

@@ -21,6 +21,21 @@ public sealed class PortalWatcher : IAsyncDisposable
         connection.On<Guid>(nameof(IPortalClient.PathsChanged), id => Record(() => { }, "paths:" + id));
         connection.On<Guid>(nameof(IPortalClient.NetworkDeleted), id => Record(() => { }, "deleted:" + id));
         connection.On(nameof(IPortalClient.NetworksChanged), () => Record(() => { }, "networks"));
+        connection.On<NetworkCountsUpdate>(nameof(IPortalClient.NetworkCountsChanged), u => Record(() => _counts.Add(u), "counts:" + u.NetworkId));
+    }
+
+    private readonly List<NetworkCountsUpdate> _counts = [];
+
+    /// <summary>The NetworkCountsChanged pushes received, in order.</summary>
+    public IReadOnlyList<NetworkCountsUpdate> Counts
+    {
+        get
+        {
+            lock (_updates)
+            {
+                return _counts.ToList();
+            }
+        }
     }
 
     public HubConnection Connection { get; }
@@ -91,6 +106,25 @@ public sealed class PortalWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (10 s) for a NetworkCountsChanged push of <paramref name="networkId"/> that satisfies <paramref name="condition"/>.</summary>
+    public async Task<NetworkCountsUpdate> WaitForCountsAsync(Guid networkId, Func<NetworkCountsUpdate, bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Counts.LastOrDefault(c => c.NetworkId == networkId && condition(c)) is { } match)
+            {
+                return match;
+            }
+
+            var left = TimeSpan.FromSeconds(10) - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !await _signal.WaitAsync(left))
+            {
+                Assert.Fail($"timed out waiting for {what}; counts {string.Join(",", Counts)}");
+            }
+        }
+    }
+
     public async Task WaitForEventAsync(string name, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -111,6 +145,7 @@ public sealed class PortalWatcher : IAsyncDisposable
         {
             _updates.Clear();
             _events.Clear();
+            _counts.Clear();
         }
     }
 

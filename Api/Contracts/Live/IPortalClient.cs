@@ -18,4 +18,10 @@ public interface IPortalClient
 
     /// <summary>The account's network list changed (joined, left, approved, created, deleted, renamed): read GET /api/v1/networks again.</summary>
     Task NetworksChanged();
+
+    /// <summary>
+    /// One of the account's networks has new counts (a member's device went online or offline, a
+    /// membership changed): update that row in place, no read. Sent to every connection of the account.
+    /// </summary>
+    Task NetworkCountsChanged(NetworkCountsUpdate update);
 }

@@ -61,7 +61,17 @@ internal sealed class MapPublisher(
             return sent;
         }
 
-        var snapshot = await LoadAsync(changedUsers, ct);
+        // Only accounts with a connected device get a map: the snapshot is read for them alone (their networks, those
+        // networks' members and devices), not for every member of every touched network (a presence change in a
+        // 256-member network would otherwise read all 256 accounts' networks, members and devices each tick).
+        var affected = changedUsers.ToList();
+        var connectedUsers = await db.Devices.Where(d => affected.Contains(d.UserId) && d.ConnectionId != null).Select(d => d.UserId).Distinct().ToListAsync(ct);
+        if (connectedUsers.Count == 0)
+        {
+            return sent;
+        }
+
+        var snapshot = await LoadAsync(connectedUsers, ct);
         var targets = snapshot.Devices.Where(d => d.Connected && changedUsers.Contains(d.UserId)).Select(d => d.Id).ToList();
         var updates = await BuildAsync(snapshot, targets, forceFull: false, ct);
         try

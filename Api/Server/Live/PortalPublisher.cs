@@ -11,8 +11,9 @@ namespace HamachiCloud.Api.Live;
 /// of a changed device's account: joins, approvals, evictions, roles, presence, go-offline, renames,
 /// routes), loads their member lists once (<see cref="MemberListLoader"/>, two queries for all), fixes
 /// this node's watchers' groups, and sends each list to the network's managers' and members' groups;
-/// <c>NetworkDeleted</c> goes first (before its watchers leave the groups), <c>PathsChanged</c> and the
-/// accounts' <c>NetworksChanged</c> last.
+/// <c>NetworkDeleted</c> goes first (before its watchers leave the groups), then <c>PathsChanged</c>,
+/// each touched network's <c>NetworkCountsChanged</c> to its members' accounts (their networks lists),
+/// and the accounts' <c>NetworksChanged</c> last.
 /// Through the hub context, so watchers on other nodes get it over the backplane. Scoped.
 /// </summary>
 internal sealed class PortalPublisher(
@@ -65,6 +66,21 @@ internal sealed class PortalPublisher(
         {
             await hub.Clients.Groups([LiveGroups.Network(network, manager: true), LiveGroups.Network(network, manager: false)]).PathsChanged(network);
             sent += 2;
+        }
+
+        // Network lists follow presence: the counts of every other touched network (a member's device went online or
+        // offline) go to its active and pending members' accounts, one message per network; the networks in
+        // batch.Networks get NetworksChanged below and are read again.
+        foreach (var list in lists.Values)
+        {
+            if (batch.Networks.Contains(list.NetworkId))
+            {
+                continue;
+            }
+
+            var listeners = list.All.Where(m => m.Status is MemberStatus.Active or MemberStatus.Pending).Select(m => LiveGroups.Account(m.UserId)).ToList();
+            await hub.Clients.Groups(listeners).NetworkCountsChanged(new NetworkCountsUpdate(list.NetworkId, list.ActiveCount, list.OnlineCount));
+            sent += listeners.Count;
         }
 
         // Network lists: accounts whose memberships changed, and every member of a network whose settings or members changed.

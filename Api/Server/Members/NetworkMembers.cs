@@ -16,5 +16,8 @@ internal sealed record NetworkMembers(Guid NetworkId, IReadOnlyList<MemberDto> A
     public MemberRole? ActiveRole(Guid userId) =>
         All.FirstOrDefault(m => m.UserId == userId && m.Status == MemberStatus.Active)?.Role;
 
+    /// <summary>Active members (<c>NetworkDto.MemberCount</c>).</summary>
+    public int ActiveCount => All.Count(m => m.Status == MemberStatus.Active);
+
     public static bool IsManager(MemberRole? role) => role is MemberRole.Owner or MemberRole.Admin;
 }

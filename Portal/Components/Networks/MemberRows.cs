@@ -27,4 +27,55 @@ public static class MemberRows
     public static bool CanActOn(MemberRole? myRole, MemberDto member, Guid? myUserId) =>
         NetworkDisplay.CanManage(myRole) && member.Role != MemberRole.Owner && member.UserId != myUserId
         && (myRole == MemberRole.Owner || member.Role != MemberRole.Admin);
+
+    /// <summary>
+    /// Whether two versions of a member show the same row (name, status, roles, and each device's
+    /// name, addresses, presence, last seen, OS and agent; NAT reports are not in the row). Records
+    /// compare their lists by reference, and every live push brings new lists: this compares items.
+    /// </summary>
+    public static bool SameRow(MemberDto a, MemberDto b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a.UserId != b.UserId || a.DisplayName != b.DisplayName || a.Nickname != b.Nickname || a.Role != b.Role
+            || a.HubRole != b.HubRole || a.Status != b.Status)
+        {
+            return false;
+        }
+
+        IReadOnlyList<MemberDeviceDto> x = a.Devices ?? [], y = b.Devices ?? [];
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Count; i++)
+        {
+            var (d, e) = (x[i], y[i]);
+            if (d.DeviceId != e.DeviceId || d.Name != e.Name || d.VirtualIPv4 != e.VirtualIPv4 || d.VirtualIPv6 != e.VirtualIPv6
+                || d.Online != e.Online || d.LastSeenAt != e.LastSeenAt || d.Os != e.Os || d.AgentVersion != e.AgentVersion)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every device's "Online" / "Last seen 3 h ago" reads the same at <paramref name="before"/> and <paramref name="after"/>.</summary>
+    public static bool SamePresenceText(MemberDto member, DateTimeOffset before, DateTimeOffset after)
+    {
+        foreach (var d in member.Devices ?? [])
+        {
+            if (!d.Online && d.LastSeenAt is not null && Presence.Text(d, before) != Presence.Text(d, after))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -59,6 +59,24 @@ public sealed class NetworkDetailsLiveTests : PortalTestContext
     }
 
     [Fact]
+    public void A_push_renders_again_only_the_row_that_changed()
+    {
+        var others = Enumerable.Range(0, 40).Select(i => Active($"member {i:00}", devices: Device($"pc {i}", false, Now.AddHours(-2)))).ToArray();
+        Live.Current = Update(false, others);
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Equal(42, page.FindAll("tr[data-member]").Count), TimeSpan.FromSeconds(10));
+        var rows = page.FindComponents<MemberRow>().ToDictionary(r => r.Instance.Member.UserId);
+        var before = rows.ToDictionary(r => r.Key, r => r.Value.RenderCount);
+
+        Clock.Advance(TimeSpan.FromSeconds(20)); // the page's clock moves; "Last seen 2 h ago" reads the same
+        Live.Push(Update(true, others)); // new records and lists, equal values except bob
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find($"tr[data-member='{BobId}']").GetAttribute("data-online")), TimeSpan.FromSeconds(10));
+
+        var rendered = rows.Where(r => r.Value.RenderCount != before[r.Key]).Select(r => r.Key).ToList();
+        Assert.Equal([BobId], rendered);
+    }
+
+    [Fact]
     public void Tab_counts_come_from_the_same_update()
     {
         Live.Current = Update(bobOnline: false);

@@ -23,14 +23,26 @@ public sealed class MemoryPortalLive : IPortalLive
 
     public event Action? NetworksChanged;
 
+    public event Action<NetworkCountsUpdate>? NetworkCountsChanged;
+
+    /// <summary>How many times <see cref="StartAsync"/> was called (a prerender must not connect).</summary>
+    public int Starts { get; private set; }
+
     public event Action? StateChanged;
 
-    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken ct)
+    {
+        Starts++;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>When set, what WatchNetwork answers instead of <see cref="Current"/> (a test completes it later).</summary>
+    public Task<NetworkMembersUpdate?>? Answer { get; set; }
 
     public Task<NetworkMembersUpdate?> WatchNetworkAsync(Guid networkId, CancellationToken ct)
     {
         Watches[networkId] = Watches.GetValueOrDefault(networkId) + 1;
-        return Task.FromResult(Current);
+        return Answer ?? Task.FromResult(Current);
     }
 
     public Task UnwatchNetworkAsync(Guid networkId)
@@ -50,6 +62,8 @@ public sealed class MemoryPortalLive : IPortalLive
     public void PushDeleted(Guid networkId) => NetworkDeleted?.Invoke(networkId);
 
     public void PushNetworks() => NetworksChanged?.Invoke();
+
+    public void PushCounts(NetworkCountsUpdate update) => NetworkCountsChanged?.Invoke(update);
 
     public void SetState(LiveState state)
     {

@@ -2,6 +2,7 @@ using Bunit;
 using HamachiCloud.Api.Contracts.Client;
 using HamachiCloud.Portal.ApiAccess;
 using HamachiCloud.Portal.Live;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -25,7 +26,12 @@ public abstract class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(new HamachiClient(new HttpClient(Api) { BaseAddress = new Uri("http://api.test/") }));
         Services.AddSingleton(new ApiCalls(NullLogger<ApiCalls>.Instance));
         Services.AddSingleton<IPortalLive>(Live);
+        Prerendered = AddBunitPersistentComponentState();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // the circuit's render; tests of the prerender set it to static
     }
+
+    /// <summary>What a prerender handed over (Persist before rendering) or stores (TriggerOnPersisting after).</summary>
+    protected Bunit.TestDoubles.BunitPersistentComponentState Prerendered { get; }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -7,6 +7,7 @@
 #   HAMACHI_RELAY=off ./run.sh        # the Api only, no relay
 #   HAMACHI_PORTAL=off ./run.sh       # no Portal (the web console)
 #   ./run.sh reset-admin-password     # new one-time password for admin@hamachi.local, then exit
+#   ./run.sh lift-bans                # delete every IP-range ban (a ban that locked everyone out), then exit
 #
 # Phases: build each component quietly -> start each one in the background (its output goes to
 # the terminal and to data/logs/<name>.log) -> wait until it is healthy -> print the URLs ->
@@ -302,6 +303,13 @@ reset_admin_password() {
         die "resetting the admin password failed (see above)"
 }
 
+# Deletes every IP-range ban in ./data (audited): the way back from a ban that locked out everyone.
+lift_bans() {
+    build_api
+    dotnet "$API_OUT/HamachiCloud.Api.dll" lift-bans --contentRoot "$REPO_ROOT/$API_OUT" ||
+        die "lifting the bans failed (see above)"
+}
+
 # --- main ---------------------------------------------------------------------------------------
 main() {
     require dotnet "install the .NET SDK from global.json"
@@ -312,7 +320,8 @@ main() {
     case ${1:-} in
         "") ;;
         reset-admin-password) reset_admin_password; exit 0 ;;
-        *) die "unknown argument '$1' (usage: ./run.sh [reset-admin-password])" ;;
+        lift-bans) lift_bans; exit 0 ;;
+        *) die "unknown argument '$1' (usage: ./run.sh [reset-admin-password | lift-bans])" ;;
     esac
 
     build_api

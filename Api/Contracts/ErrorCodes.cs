@@ -38,6 +38,9 @@ public static class ErrorCodes
     public const string InvalidToken = "invalid_token";
     public const string InvalidCode = "invalid_code";
     public const string TwoFactorRequired = "two_factor_required";
+
+    /// <summary>A ban that is very wide, or holds the caller or a relay, needs <c>confirm: true</c>.</summary>
+    public const string BanNeedsConfirmation = "ban_needs_confirmation";
     public const string TwoFactorEnabled = "two_factor_enabled";
     public const string TwoFactorNotEnabled = "two_factor_not_enabled";
 

@@ -4,8 +4,10 @@ using HamachiCloud.Api.Hosting;
 // initialisation (migrations, OAuth clients, first admin) before serving.
 // `HamachiCloud.Api reset-admin-password [--Bootstrap:AdminEmail=...]` instead prints a new
 // one-time password for the admin and exits (same configuration as the server).
+// `HamachiCloud.Api lift-bans` deletes every IP-range ban (audited) and exits.
 var resetAdmin = args is [DatabaseInitializer.ResetCommand, ..];
-var builder = WebApplication.CreateBuilder(resetAdmin ? args[1..] : args);
+var liftBans = args is [HamachiCloud.Api.Bans.BanRecovery.Command, ..];
+var builder = WebApplication.CreateBuilder(resetAdmin || liftBans ? args[1..] : args);
 builder.AddHamachiApi();
 var app = builder.Build();
 app.UseHamachiApi();
@@ -13,6 +15,12 @@ await DatabaseInitializer.InitializeAsync(app.Services);
 if (resetAdmin)
 {
     await DatabaseInitializer.ResetAdminPasswordAsync(app.Services);
+    return;
+}
+
+if (liftBans)
+{
+    await HamachiCloud.Api.Bans.BanRecovery.LiftAllAsync(app.Services);
     return;
 }
 

@@ -16,6 +16,9 @@ internal sealed class BanList(IServiceScopeFactory scopes, TimeProvider clock) :
 
     public void Dispose() => _reload.Dispose();
 
+    /// <summary>Whether <paramref name="range"/> holds <paramref name="address"/> (IPv4-mapped IPv6 read as IPv4).</summary>
+    public static bool Contains(IPNetwork range, IPAddress address) => range.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
     public void Invalidate() => _snapshot = new Snapshot(_snapshot.Ranges, DateTimeOffset.MinValue);
 
     /// <summary>The ban that covers <paramref name="address"/>, or null.</summary>

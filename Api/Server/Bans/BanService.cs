@@ -7,9 +7,11 @@ using HamachiCloud.Api.ControlPlane;
 namespace HamachiCloud.Api.Bans;
 
 /// <summary>IP-range bans, managed by support staff and admins only.</summary>
-internal sealed class BanService(HamachiDbContext db, StaffAccess staff, AuditLog audit, BanList bans, LiveSessions sessions, TimeProvider clock)
+internal sealed class BanService(
+    HamachiDbContext db, StaffAccess staff, AuditLog audit, BanList bans, LiveSessions sessions, TimeProvider clock, Microsoft.Extensions.Options.IOptions<BanOptions> options)
 {
-    public async Task<BanDto> CreateAsync(Guid userId, CreateBanRequest request, CancellationToken ct)
+    /// <param name="caller">The address the request came from (a ban holding it needs the confirmation).</param>
+    public async Task<BanDto> CreateAsync(Guid userId, CreateBanRequest request, IPAddress? caller, CancellationToken ct)
     {
         await RequireStaffAsync(userId);
         new Validator()
@@ -20,6 +22,12 @@ internal sealed class BanService(HamachiDbContext db, StaffAccess staff, AuditLo
 
         var range = IPNetwork.Parse(request.Cidr);
         var now = clock.GetUtcNow();
+        if (!request.Confirm && await WhyConfirmAsync(range, caller, now, ct) is { Count: > 0 } reasons)
+        {
+            throw ApiProblemException.BadRequest(ErrorCodes.BanNeedsConfirmation,
+                $"banning {range} needs a second confirmation (send it again with confirm: true): it {string.Join("; it ", reasons)}");
+        }
+
         var ban = new IpRangeBan
         {
             Id = Guid.CreateVersion7(now),
@@ -51,6 +59,38 @@ internal sealed class BanService(HamachiDbContext db, StaffAccess staff, AuditLo
         audit.Record(userId, "ban.deleted", "ban", ban.Id, ban.Cidr);
         await db.SaveChangesAsync(ct);
         bans.Invalidate();
+    }
+
+    /// <summary>What makes this range dangerous enough to ask again: its width, the caller inside it, a relay inside it.</summary>
+    private async Task<List<string>> WhyConfirmAsync(IPNetwork range, IPAddress? caller, DateTimeOffset now, CancellationToken ct)
+    {
+        var reasons = new List<string>();
+        var widest = range.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? options.Value.WidestIPv4PrefixLength
+            : options.Value.WidestIPv6PrefixLength;
+        if (range.PrefixLength < widest)
+        {
+            var family = range.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6";
+            reasons.Add($"is wider than a /{widest} (Bans:Widest{family}PrefixLength)");
+        }
+
+        if (caller is not null && BanList.Contains(range, caller))
+        {
+            reasons.Add($"holds your own address {caller}");
+        }
+
+        var relays = await db.Relays.AsNoTracking().Select(r => new { r.Name, r.UdpEndpoints }).ToListAsync(ct);
+        foreach (var relay in relays)
+        {
+            var inside = relay.UdpEndpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Any(e => IPEndPoint.TryParse(e, out var endpoint) && BanList.Contains(range, endpoint.Address));
+            if (inside)
+            {
+                reasons.Add($"holds relay {relay.Name}");
+            }
+        }
+
+        return reasons;
     }
 
     private Task RequireStaffAsync(Guid userId) => staff.RequireAsync(userId, "manage bans");

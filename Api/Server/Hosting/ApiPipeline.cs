@@ -37,6 +37,7 @@ internal static class ApiPipeline
         app.UseRateLimiter();
         app.UsePortalAccessToken();
         app.UseAuthentication();
+        app.Use(BanMiddleware.AfterAuthentication);
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -41,6 +41,7 @@ internal static class ApiServices
         var limits = Bind<RateLimitOptions>(builder, RateLimitOptions.Section, new RateLimitOptions.Validator());
         Bind<MailOptions>(builder, MailOptions.Section, new MailOptions.Validator());
         Bind<ProxyOptions>(builder, ProxyOptions.Section, new ProxyOptions.Validator());
+        Bind<Bans.BanOptions>(builder, Bans.BanOptions.Section, new Bans.BanOptions.Validator());
         Bind<SignIn.SignInThrottleOptions>(builder, SignIn.SignInThrottleOptions.Section, new SignIn.SignInThrottleOptions.Validator());
         RefuseHostForwardedHeaders(builder.Configuration);
 

@@ -51,7 +51,7 @@ public abstract class PortalLiveTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, bob, eve) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"), await TestUser.CreateAsync(f, "eve"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("counts"));
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("counts", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         var other = await eve.Client.CreateNetworkAsync(new CreateNetworkRequest("elsewhere"));
         // Network lists only: no network is watched.

@@ -106,6 +106,11 @@ public sealed class IpcTests : IAsyncLifetime
         var createArgs = HamachiCloud.Agent.Commands.CliArgs.Parse(["create", "games", "--socket", Socket], ["--socket", "--password", "--type"], ["--json"], out _)!;
         Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("create", createArgs, create, TextWriter.Null));
         Assert.Contains("joins wait for your approval", create.ToString(), StringComparison.Ordinal);
+
+        var join = new StringWriter();
+        var joinArgs = HamachiCloud.Agent.Commands.CliArgs.Parse(["join", "555-555-555", "--socket", Socket], ["--socket", "--password"], ["--json"], out _)!;
+        Assert.Equal(0, HamachiCloud.Agent.Commands.ClientCommands.Run("join", joinArgs, join, TextWriter.Null));
+        Assert.Contains("waiting for the network's owner or admins to approve you", join.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,7 +139,8 @@ public sealed class IpcTests : IAsyncLifetime
 
         public Task<CommandResult> CreateNetworkAsync(string name, NetworkType type, string? password, CancellationToken ct) => Done($"create {name} {type} {password}");
 
-        public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) => Done($"join {networkId} {password}");
+        public Task<CommandResult> JoinNetworkAsync(string networkId, string? password, CancellationToken ct) =>
+            networkId == "555-555-555" ? Task.FromResult(new CommandResult(true, NetworkId: networkId, Pending: true)) : Done($"join {networkId} {password}");
 
         public Task<CommandResult> LeaveNetworkAsync(string networkId, CancellationToken ct) => Done($"leave {networkId}");
 

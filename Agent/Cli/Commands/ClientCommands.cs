@@ -162,6 +162,11 @@ public static class ClientCommands
         else if (result.Ok)
         {
             stdout.WriteLine(result.NetworkId is null ? $"{verb}: ok" : $"{verb}: ok ({result.NetworkId})");
+            if (result.Pending)
+            {
+                stdout.WriteLine("  waiting for the network's owner or admins to approve you; you are connected once they do");
+            }
+
             if (verb == IpcCommands.Create)
             {
                 // The server's default for a network created without a password is approval, never open.

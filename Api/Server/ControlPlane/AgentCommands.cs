@@ -17,8 +17,17 @@ internal sealed class AgentCommands(
     public Task<CommandResult> CreateNetworkAsync(Guid userId, string name, NetworkType type, string? password, CancellationToken ct) =>
         RunAsync(async () => (await networks.CreateAsync(userId, new CreateNetworkRequest(name, type, null, password), ct)).NetworkId);
 
-    public Task<CommandResult> JoinNetworkAsync(Guid userId, string networkId, string? password, CancellationToken ct) =>
-        RunAsync(async () => (await members.JoinAsync(userId, new JoinNetworkRequest(networkId, password), ct)).NetworkId);
+    public async Task<CommandResult> JoinNetworkAsync(Guid userId, string networkId, string? password, CancellationToken ct)
+    {
+        var pending = false;
+        var result = await RunAsync(async () =>
+        {
+            var joined = await members.JoinAsync(userId, new JoinNetworkRequest(networkId, password), ct);
+            pending = joined.MyStatus == MemberStatus.Pending;
+            return joined.NetworkId;
+        });
+        return result with { Pending = pending };
+    }
 
     public Task<CommandResult> LeaveNetworkAsync(Guid userId, string networkId, CancellationToken ct) =>
         RunAsync(async () =>

@@ -60,6 +60,13 @@ public abstract class ValidationTests(ApiWorld world)
         var blank = await Assert.ThrowsAsync<HamachiApiException>(() => user.Client.CreateNetworkAsync(new CreateNetworkRequest("   ")));
         Assert.True(blank.Problem.Errors!.ContainsKey("name"));
 
+        // A right-to-left override or a zero-width space makes a name read as something else (issue 12, item 11).
+        foreach (var disguised in new[] { "invoice‮gpj.exe", "ad​min", "⁦lan⁩" })
+        {
+            var refused = await Assert.ThrowsAsync<HamachiApiException>(() => user.Client.CreateNetworkAsync(new CreateNetworkRequest(disguised)));
+            Assert.Contains("invisible formatting", Assert.Single(refused.Problem.Errors!["name"]), StringComparison.Ordinal);
+        }
+
         var policy = await Assert.ThrowsAsync<HamachiApiException>(() => user.Client.CreateNetworkAsync(new CreateNetworkRequest("p", JoinPolicy: JoinPolicy.Password)));
         Assert.True(policy.Problem.Errors!.ContainsKey("password"));
 

@@ -27,7 +27,16 @@ internal sealed class Validator
             return Add(field, $"must be at most {NetworkLimits.MaxNameLength} characters (got {value.Length})");
         }
 
-        return value.Any(char.IsControl) ? Add(field, "must not contain control characters") : this;
+        if (value.Any(char.IsControl))
+        {
+            return Add(field, "must not contain control characters");
+        }
+
+        // Invisible formatting (right-to-left overrides, zero-width characters) would let a name read
+        // differently from what it is, in the Portal, the CLI and the audit log.
+        return value.Any(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            ? Add(field, "must not contain invisible formatting characters (e.g. right-to-left overrides or zero-width characters)")
+            : this;
     }
 
     public Validator Password(string field, string? value)

@@ -5,6 +5,7 @@ using HamachiCloud.Api.Contracts.Bans;
 using HamachiCloud.Api.Contracts.Client;
 using HamachiCloud.Api.Hosting;
 using HamachiCloud.Migrations;
+using HamachiCloud.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -79,15 +79,9 @@ internal sealed class BanService(
             reasons.Add($"holds your own address {caller}");
         }
 
-        var relays = await db.Relays.AsNoTracking().Select(r => new { r.Name, r.UdpEndpoints }).ToListAsync(ct);
-        foreach (var relay in relays)
+        foreach (var name in (await Relays.RelayDirectory.AddressesAsync(db, ct)).Where(r => BanList.Contains(range, r.Address)).Select(r => r.Name).Distinct())
         {
-            var inside = relay.UdpEndpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Any(e => IPEndPoint.TryParse(e, out var endpoint) && BanList.Contains(range, endpoint.Address));
-            if (inside)
-            {
-                reasons.Add($"holds relay {relay.Name}");
-            }
+            reasons.Add($"holds relay {name}");
         }
 
         return reasons;

@@ -271,14 +271,7 @@ internal sealed class AgentHub(
             set.Add(DiscoveryEndpoints.Unmapped(local));
         }
 
-        var relays = await db.Relays.AsNoTracking().Select(r => new { r.UdpEndpoints, r.StunEndpoints }).ToListAsync(Context.ConnectionAborted);
-        foreach (var text in relays.SelectMany(r => $"{r.UdpEndpoints} {r.StunEndpoints}".Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            if (System.Net.IPEndPoint.TryParse(text, out var endpoint))
-            {
-                set.Add(DiscoveryEndpoints.Unmapped(endpoint.Address));
-            }
-        }
+        set.UnionWith((await Relays.RelayDirectory.AddressesAsync(db, Context.ConnectionAborted)).Select(r => r.Address));
 
         return set;
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using HamachiCloud.Testing;
-
 namespace HamachiCloud.Integration.Tests.Portal;
 
 /// <summary>

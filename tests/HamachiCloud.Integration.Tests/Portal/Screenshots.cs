@@ -1,3 +1,4 @@
+using HamachiCloud.Testing;
 using Microsoft.Playwright;
 
 namespace HamachiCloud.Integration.Tests.Portal;

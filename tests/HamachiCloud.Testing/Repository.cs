@@ -1,7 +1,7 @@
-namespace HamachiCloud.Integration.Tests.Portal;
+namespace HamachiCloud.Testing;
 
 /// <summary>The repository checkout the tests run from (the folder holding HamachiCloud.sln).</summary>
-internal static class Repository
+public static class Repository
 {
     public static string Root { get; } = Find();
 

@@ -20,6 +20,7 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<IpRangeBan> IpRangeBans => Set<IpRangeBan>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SetupKey> SetupKeys => Set<SetupKey>();

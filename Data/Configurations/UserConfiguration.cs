@@ -9,5 +9,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     public void Configure(EntityTypeBuilder<User> u)
     {
         u.Property(x => x.DisplayName).HasMaxLength(64).IsRequired();
+        u.Property(x => x.StripeCustomerId).HasMaxLength(64);
+        u.HasIndex(x => x.StripeCustomerId).IsUnique();
     }
 }

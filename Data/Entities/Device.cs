@@ -25,6 +25,13 @@ public class Device
     public IPAddress VirtualIPv4 { get; set; } = IPAddress.None;
     public IPAddress VirtualIPv6 { get; set; } = IPAddress.IPv6None;
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The device's owner accepts public-prefix gateway routes (like Tailscale's --accept-routes):
+    /// off by default, set from the agent (<c>hamachi set --accept-routes</c>) or the Portal.
+    /// Private and ULA routes need no acceptance.
+    /// </summary>
+    public bool AcceptPublicRoutes { get; set; }
     public DateTimeOffset? LastSeenAt { get; set; }
     public DateTimeOffset? KeyExpiresAt { get; set; }
 

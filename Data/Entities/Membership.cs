@@ -19,6 +19,16 @@ public class Membership
     /// <summary>The name other members see; defaults to the account's display name.</summary>
     public string? Nickname { get; set; }
 
+    /// <summary>
+    /// Active, but over the network's plan limit after a downgrade or lapse: left out of every map
+    /// (tunnels torn down, shown as "inactive: over plan limit") until an upgrade or the owner's choice.
+    /// Nothing is deleted.
+    /// </summary>
+    public bool OverPlanLimit { get; set; }
+
+    /// <summary>The owner chose this member to stay active when the plan's limit is smaller than the members.</summary>
+    public bool KeepActive { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -21,11 +21,22 @@ public class Network
     public Guid OwnerId { get; set; }
     public User? Owner { get; set; }
 
-    /// <summary>The plan that sets this network's member limit (see <see cref="Plan"/>).</summary>
+    /// <summary>
+    /// The plan in force for this network (see <see cref="Plan"/>): kept equal to the best of its own
+    /// live subscriptions and its owner's account-wide ones (Free when none), recomputed whenever a
+    /// subscription or grant changes. Never set it by hand.
+    /// </summary>
     public string PlanId { get; set; } = Plan.FreeId;
     public Plan? Plan { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Gateway routes may be public prefixes (outside the private and ULA ranges). Off by default;
+    /// even when on, each member's device installs them only if it accepts public routes
+    /// (<see cref="Device.AcceptPublicRoutes"/>).
+    /// </summary>
+    public bool AllowPublicRoutes { get; set; }
 
     /// <summary>
     /// Optimistic-concurrency token, renewed by every change of the member set, so two joins

@@ -8,6 +8,9 @@ public class User : IdentityUser<Guid>
     public string DisplayName { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The Stripe customer (cus_…) created at the first checkout; null before.</summary>
+    public string? StripeCustomerId { get; set; }
+
     /// <summary>
     /// The password is a one-time password (the first admin's, printed on the console): signing in
     /// with it only leads to the change-password page; no code, token or device approval until changed.

@@ -150,6 +150,9 @@ namespace HamachiCloud.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AcceptPublicRoutes")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("AgentVersion")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -410,12 +413,18 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<bool>("KeepActive")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("NetworkId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Nickname")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("OverPlanLimit")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -448,6 +457,9 @@ namespace HamachiCloud.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("AllowPublicRoutes")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
@@ -752,11 +764,47 @@ namespace HamachiCloud.Migrations.Postgres
                     b.ToTable("SetupKeyNetworks");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("StripeEvents");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("BillingPeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("EndsAt")
                         .HasColumnType("timestamp with time zone");
@@ -765,13 +813,31 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("ExternalUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("GraceEndsAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("GrantedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("NetworkId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("PlanId")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -781,10 +847,17 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalReference");
+
+                    b.HasIndex("NetworkId");
 
                     b.HasIndex("PlanId");
 
@@ -853,6 +926,10 @@ namespace HamachiCloud.Migrations.Postgres
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
 
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
 
@@ -868,6 +945,9 @@ namespace HamachiCloud.Migrations.Postgres
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique();
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -1343,6 +1423,11 @@ namespace HamachiCloud.Migrations.Postgres
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("HamachiCloud.Data.Entities.Plan", "Plan")
                         .WithMany()
                         .HasForeignKey("PlanId")
@@ -1354,6 +1439,8 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Network");
 
                     b.Navigation("Plan");
 

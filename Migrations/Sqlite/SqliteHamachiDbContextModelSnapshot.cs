@@ -142,6 +142,9 @@ namespace HamachiCloud.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AcceptPublicRoutes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("AgentVersion")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -402,12 +405,18 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("KeepActive")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("NetworkId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Nickname")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("OverPlanLimit")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -440,6 +449,9 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowPublicRoutes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
@@ -744,11 +756,47 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.ToTable("SetupKeyNetworks");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("StripeEvents");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("BillingPeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("EndsAt")
                         .HasColumnType("INTEGER");
@@ -757,12 +805,30 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ExternalUpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("GraceEndsAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("GrantedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("NetworkId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PlanId")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StartedAt")
@@ -773,10 +839,17 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalReference");
+
+                    b.HasIndex("NetworkId");
 
                     b.HasIndex("PlanId");
 
@@ -845,6 +918,10 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
 
@@ -860,6 +937,9 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("StripeCustomerId")
+                        .IsUnique();
 
                     b.ToTable("AspNetUsers", (string)null);
                 });
@@ -1331,6 +1411,11 @@ namespace HamachiCloud.Migrations.Sqlite
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Subscription", b =>
                 {
+                    b.HasOne("HamachiCloud.Data.Entities.Network", "Network")
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("HamachiCloud.Data.Entities.Plan", "Plan")
                         .WithMany()
                         .HasForeignKey("PlanId")
@@ -1342,6 +1427,8 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Network");
 
                     b.Navigation("Plan");
 

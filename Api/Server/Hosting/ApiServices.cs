@@ -119,6 +119,7 @@ internal static class ApiServices
         services.AddScoped<TwoFactorService>();
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
+        services.AddScoped<Plans.PlanChanges>();
         services.AddSingleton<Members.JoinThrottle>();
         services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RouteService>();

@@ -56,7 +56,7 @@ public sealed class RelayOptions
     public int MaxWebSocketsPerAddress { get; set; } = 32;
 
     /// <summary>A WebSocket that has not made a binding (BindOk) this many seconds after it opened is closed.</summary>
-    public int WebSocketBindSeconds { get; set; } = 10;
+    public int WebSocketBindSeconds { get; set; } = 30;
 
     /// <summary>
     /// Bearer token that <c>/counters</c> requires. Empty = <see cref="RegistrationSecret"/> when set; with neither,

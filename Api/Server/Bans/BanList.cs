@@ -60,8 +60,21 @@ internal sealed class BanList(IServiceScopeFactory scopes, TimeProvider clock) :
 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
-            var rows = await db.IpRangeBans.Where(b => b.ExpiresAt == null || b.ExpiresAt > now).ToListAsync(ct);
-            var snapshot = new Snapshot(new PrefixIndex<Ban>(rows.Select(b => (IPNetwork.Parse(b.Cidr), new Ban(IPNetwork.Parse(b.Cidr), b.Reason, b.ExpiresAt)))), now);
+
+            // Bans are only ever added or lifted (deleted), and an expired one is skipped at lookup: the count and the
+            // newest creation time tell whether another node changed anything, so the periodic check is two
+            // aggregates, not a reload of every ban. This node's own changes reload at once (Invalidate).
+            var fingerprint = (await db.IpRangeBans.CountAsync(ct), await db.IpRangeBans.MaxAsync(b => (DateTimeOffset?)b.CreatedAt, ct));
+            if (_snapshot.LoadedAt != DateTimeOffset.MinValue && _snapshot.Fingerprint == fingerprint)
+            {
+                return _snapshot = _snapshot with { LoadedAt = now };
+            }
+
+            var rows = await db.IpRangeBans.AsNoTracking().Where(b => b.ExpiresAt == null || b.ExpiresAt > now)
+                .Select(b => new { b.Cidr, b.Reason, b.ExpiresAt })
+                .ToListAsync(ct);
+            var bans = rows.Select(b => new Ban(IPNetwork.Parse(b.Cidr), b.Reason, b.ExpiresAt)).ToList();
+            var snapshot = new Snapshot(new PrefixIndex<Ban>(bans.Select(b => (b.Range, b))), now, fingerprint);
             _snapshot = snapshot;
             return snapshot;
         }
@@ -73,5 +86,5 @@ internal sealed class BanList(IServiceScopeFactory scopes, TimeProvider clock) :
 
     private sealed record Ban(IPNetwork Range, string Reason, DateTimeOffset? Expires);
 
-    private sealed record Snapshot(PrefixIndex<Ban> Bans, DateTimeOffset LoadedAt);
+    private sealed record Snapshot(PrefixIndex<Ban> Bans, DateTimeOffset LoadedAt, (int Count, DateTimeOffset? Newest) Fingerprint = default);
 }

@@ -151,6 +151,8 @@ public sealed class IpcTests : IAsyncLifetime
         public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
             Done($"routes {networkId} {string.Join(' ', prefixes)}");
 
+        public Task<CommandResult> SetAcceptRoutesAsync(bool accept, CancellationToken ct) => Done($"accept-routes {accept}");
+
         private Task<CommandResult> Done(string call)
         {
             Calls.Enqueue(call);

@@ -144,11 +144,9 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             throw new ApiProblemException(403, ErrorCodes.NotOwner, "allowPublicRoutes: only the owner can change whether the network carries public routes");
         }
 
-        if (network.Type != NetworkType.Gateway)
-        {
-            throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed,
-                $"allowPublicRoutes: network {network.NetworkId} is a {network.Type} network; only gateway networks have routes");
-        }
+        new Validator()
+            .Check(network.Type == NetworkType.Gateway, "allowPublicRoutes", $"network {network.NetworkId} is a {network.Type} network; only gateway networks have routes")
+            .ThrowIfInvalid();
 
         network.AllowPublicRoutes = allow;
         changed.Add($"allowPublicRoutes={allow}");

@@ -187,7 +187,8 @@ public abstract class GatewayRouteTests(ApiWorld world)
         // Neither member accepted: both get the private prefix only, and see the public one offered, marked public.
         foreach (var member in new[] { m1, m2 })
         {
-            await member.WaitUntilAsync(x => x.Peer(gw)?.AllowedIps.Contains("198.18.77.0/24") == true, "the private prefix");
+            await member.WaitUntilAsync(x => x.Map?.Networks.Single().Routes?.Count == 2 && x.Peer(gw)?.AllowedIps.Contains("198.18.77.0/24") == true,
+                "both approved routes listed and the private prefix routed");
             Assert.DoesNotContain("203.0.113.0/24", member.Peer(gw)!.AllowedIps);
             Assert.Contains(new RouteInfo("203.0.113.0/24", gw.DeviceId, RouteStatus.Approved, Public: true), member.Map!.Networks.Single().Routes!);
         }

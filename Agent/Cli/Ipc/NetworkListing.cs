@@ -1,5 +1,9 @@
 namespace HamachiCloud.Agent.Ipc;
 
-/// <summary>One network in <c>hamachi list</c>; <see cref="Routes"/> for gateway networks only.</summary>
+/// <summary>
+/// One network in <c>hamachi list</c>; <see cref="Routes"/> for gateway networks only; <see cref="PublicRoutes"/>:
+/// when its gateways offer public routes, which and whether this device accepts them (one line).
+/// </summary>
 public sealed record NetworkListing(
-    string NetworkId, string Name, string Type, bool Online, IReadOnlyList<MemberListing> Members, IReadOnlyList<RouteListing>? Routes = null, bool OpenToAnyone = false);
+    string NetworkId, string Name, string Type, bool Online, IReadOnlyList<MemberListing> Members, IReadOnlyList<RouteListing>? Routes = null, bool OpenToAnyone = false,
+    string? PublicRoutes = null);

@@ -4,6 +4,7 @@ namespace HamachiCloud.Api.Contracts.Networks;
 /// A network as one of its members (or a would-be member) sees it. <see cref="OnlineCount"/>: active
 /// members with at least one device online in the network; <see cref="PendingCount"/>: join requests
 /// waiting for approval, for the network's owner and admins only (null for everyone else).
+/// <see cref="AllowPublicRoutes"/>: a gateway network whose owner lets it carry public routes.
 /// </summary>
 public sealed record NetworkDto(
     Guid Id,
@@ -21,4 +22,5 @@ public sealed record NetworkDto(
     MemberStatus? MyStatus,
     DateTimeOffset CreatedAt,
     int? OnlineCount = null,
-    int? PendingCount = null);
+    int? PendingCount = null,
+    bool AllowPublicRoutes = false);

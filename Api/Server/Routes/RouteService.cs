@@ -4,6 +4,7 @@ using HamachiCloud.Api.Contracts.Routes;
 using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Protocol.Routing;
 using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Routes;
@@ -14,7 +15,8 @@ namespace HamachiCloud.Api.Routes;
 /// <see cref="MapChangeQueue"/>, so members get or lose the route at the next tick.
 /// </summary>
 internal sealed class RouteService(
-    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool)
+    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool,
+    IOptions<RouteOptions> limits)
 {
     /// <summary>Managers see every route; other members the approved ones and their own devices' routes; non-members get 404.</summary>
     public async Task<List<RouteDto>> ListAsync(Guid userId, Guid networkId, CancellationToken ct)
@@ -55,7 +57,7 @@ internal sealed class RouteService(
                 $"this device is not a gateway of {network.NetworkId}: a network admin must give your account the hub role first");
         }
 
-        var wanted = Validate(prefixes);
+        var wanted = Validate(prefixes, network.AllowPublicRoutes);
         var device = await db.Devices.Where(d => d.Id == deviceId && d.UserId == userId).Select(d => new { d.Id, d.Name }).FirstOrDefaultAsync(ct)
             ?? throw ApiProblemException.NotFound("device");
         var existing = await db.GatewayRoutes.Where(r => r.NetworkId == networkId && r.DeviceId == deviceId).ToListAsync(ct);
@@ -89,7 +91,7 @@ internal sealed class RouteService(
         return rows.OrderBy(r => r.Prefix, StringComparer.Ordinal).Select(r => ToDto(r, device.Name)).ToList();
     }
 
-    private List<string> Validate(IReadOnlyList<string>? prefixes)
+    private List<string> Validate(IReadOnlyList<string>? prefixes, bool allowPublic)
     {
         var validator = new Validator();
         var options = pool.Value;
@@ -98,7 +100,7 @@ internal sealed class RouteService(
         var list = prefixes ?? [];
         for (var i = 0; i < list.Count; i++)
         {
-            var network = RoutePrefixes.Check(list[i], overlays, out var error);
+            var network = RoutePrefixes.Check(list[i], overlays, limits.Value, allowPublic, out var error);
             if (network is null)
             {
                 validator.Add($"prefixes[{i}]", error!);
@@ -123,6 +125,13 @@ internal sealed class RouteService(
             ?? throw ApiProblemException.NotFound("route");
         if (decision == RouteStatus.Approved)
         {
+            // Checked again: the network may have stopped allowing public routes, or the caps shrunk, since it was advertised.
+            var options = pool.Value;
+            if (RoutePrefixes.Check(route.Prefix, [options.V4, options.V6], limits.Value, network.AllowPublicRoutes, out var refused) is null)
+            {
+                throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed, $"prefix: {refused}");
+            }
+
             var prefix = IPNetwork.Parse(route.Prefix);
             var approved = await db.GatewayRoutes.Where(r => r.NetworkId == networkId && r.DeviceId != route.DeviceId && r.Status == RouteStatus.Approved)
                 .Select(r => r.Prefix).ToListAsync(ct);
@@ -150,5 +159,5 @@ internal sealed class RouteService(
     }
 
     private static RouteDto ToDto(GatewayRoute r, string deviceName) =>
-        new(r.Id, r.NetworkId, r.DeviceId, deviceName, r.Prefix, r.Status, r.CreatedAt, r.DecidedById, r.DecidedAt);
+        new(r.Id, r.NetworkId, r.DeviceId, deviceName, r.Prefix, r.Status, r.CreatedAt, r.DecidedById, r.DecidedAt, RouteScope.IsPublic(r.Prefix));
 }

@@ -36,6 +36,9 @@ public sealed class StripeStandIn : IDisposable
                 ["mode"] = "subscription",
                 ["url"] = CheckoutUrl,
             })));
+        _server.Given(Request.Create().WithPath(new WildcardMatcher("/pay/*")).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html; charset=utf-8")
+                .WithBody("<!doctype html><html lang=\"en\"><head><title>Stand-in Checkout</title></head><body><h1>Stand-in Checkout</h1></body></html>"));
         _server.Given(Request.Create().WithPath("/v1/billing_portal/sessions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Json(new JsonObject
             {

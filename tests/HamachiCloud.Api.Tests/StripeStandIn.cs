@@ -39,6 +39,14 @@ public sealed class StripeStandIn : IDisposable
         _server.Given(Request.Create().WithPath(new WildcardMatcher("/pay/*")).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/html; charset=utf-8")
                 .WithBody("<!doctype html><html lang=\"en\"><head><title>Stand-in Checkout</title></head><body><h1>Stand-in Checkout</h1></body></html>"));
+        _server.Given(Request.Create().WithPath("/v1/invoices").UsingGet()).AtPriority(100) // no invoices unless a test adds some
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Json(new JsonObject
+            {
+                ["object"] = "list",
+                ["url"] = "/v1/invoices",
+                ["has_more"] = false,
+                ["data"] = new JsonArray(),
+            })));
         _server.Given(Request.Create().WithPath("/v1/billing_portal/sessions").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Json(new JsonObject
             {
@@ -80,7 +88,7 @@ public sealed class StripeStandIn : IDisposable
 
     /// <summary>Answers the invoice list of <paramref name="customerId"/> with one paid invoice.</summary>
     public void Invoice(string customerId, string invoiceId, long totalCents) =>
-        _server.Given(Request.Create().WithPath("/v1/invoices").UsingGet().WithParam("customer", customerId))
+        _server.Given(Request.Create().WithPath("/v1/invoices").UsingGet().WithParam("customer", customerId)).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Json(new JsonObject
             {
                 ["object"] = "list",

@@ -266,7 +266,16 @@ public abstract class BillingWebhookTests(BillingWorld world)
             {
                 foreach (var file in Directory.GetFiles(f.MailDirectory, "*.eml"))
                 {
-                    var text = await File.ReadAllTextAsync(file);
+                    string text;
+                    try
+                    {
+                        text = await File.ReadAllTextAsync(file);
+                    }
+                    catch (IOException)
+                    {
+                        continue; // still being written
+                    }
+
                     if (text.Contains(to, StringComparison.OrdinalIgnoreCase) && text.Contains(subject, StringComparison.Ordinal))
                     {
                         return text;

@@ -234,6 +234,61 @@ public abstract class BillingWebhookTests(BillingWorld world)
         Assert.Equal("Free", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
     }
 
+    [SkippableFact]
+    public async Task Related_events_delivered_at_the_same_moment_make_one_subscription()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "racing");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("raced"));
+        var customer = await BuyAsync(f, owner, net.Id);
+        var sub = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var metadata = StripeWebhooks.Metadata(owner.Id, "premium", net.Id);
+        using var http = f.CreateClient();
+        var now = TimeProvider.System.GetUtcNow();
+        var answers = await Task.WhenAll(
+            StripeWebhooks.PostAsync(http, StripeWebhooks.Event(NewEventId(), "checkout.session.completed", StripeWebhooks.CheckoutSession(customer, sub, metadata), now)),
+            StripeWebhooks.PostAsync(http, StripeWebhooks.Event(NewEventId(), "customer.subscription.created",
+                StripeWebhooks.Subscription(sub, customer, "active", StripeStandIn.PremiumMonthly, now.AddDays(30), metadata), now)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var s = Assert.Single((await owner.Client.GetBillingAsync()).Subscriptions);
+        Assert.Equal(now.AddDays(30).ToUnixTimeSeconds(), s.EndsAt!.Value.ToUnixTimeSeconds()); // the subscription's period, whichever came first
+        Assert.Equal("Premium", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
+    }
+
+    [SkippableFact]
+    public async Task The_renewal_reminder_goes_out_once_per_period()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "renewing");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("renewed"));
+        var customer = await BuyAsync(f, owner, net.Id);
+        var sub = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var metadata = StripeWebhooks.Metadata(owner.Id, "premium", net.Id, "yearly");
+        using var http = f.CreateClient();
+        var now = TimeProvider.System.GetUtcNow();
+        await StripeWebhooks.PostAsync(http, StripeWebhooks.Event(NewEventId(), "customer.subscription.created",
+            StripeWebhooks.Subscription(sub, customer, "active", StripeStandIn.PremiumYearly, now.AddDays(3), metadata), now));
+
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var jobs = scope.ServiceProvider.GetRequiredService<BillingJobs>();
+            Assert.True(await jobs.SendRenewalRemindersAsync(CancellationToken.None) >= 1);
+        }
+
+        var mail = await WaitForMailAsync(f, owner.Email, "renews on");
+        Assert.Contains("yearly Premium plan", mail, StringComparison.Ordinal);
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
+            var id = StripeEventsRowId(sub);
+            Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == BillingJobs.ReminderSentAction && a.TargetId == id));
+            await scope.ServiceProvider.GetRequiredService<BillingJobs>().SendRenewalRemindersAsync(CancellationToken.None);
+            Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == BillingJobs.ReminderSentAction && a.TargetId == id));
+        }
+    }
+
+    private static string StripeEventsRowId(string subscriptionId) => HamachiCloud.Api.Billing.StripeEvents.RowId(subscriptionId).ToString();
+
     /// <summary>The owner's checkout through the API, so the account has a Stripe customer (from the stand-in).</summary>
     private async Task<string> BuyAsync(ApiFactory f, TestUser owner, Guid networkId)
     {

@@ -247,7 +247,7 @@ internal sealed class StripeEvents(HamachiDbContext db, AuditLog audit, IOptions
         var now = clock.GetUtcNow();
         var row = new Subscription
         {
-            Id = Guid.CreateVersion7(now),
+            Id = RowId(subscriptionId),
             UserId = userId,
             NetworkId = networkId,
             PlanId = planId,
@@ -261,6 +261,20 @@ internal sealed class StripeEvents(HamachiDbContext db, AuditLog audit, IOptions
         };
         db.Subscriptions.Add(row);
         return row;
+    }
+
+    /// <summary>
+    /// The row id of a Stripe subscription, derived from its id: two events for a new subscription handled at
+    /// the same moment (Stripe sends them concurrently, maybe to two Api nodes) cannot both insert a row; the
+    /// second save fails, answers 500, and Stripe's retry then finds the row.
+    /// </summary>
+    public static Guid RowId(string subscriptionId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("stripe-subscription:" + subscriptionId), hash);
+        hash[7] = (byte)((hash[7] & 0x0F) | 0x80); // version 8 (vendor-specific), as Guid's little-endian layout stores it
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash[..16]);
     }
 
     private void Audit(Subscription row, string action, string eventId, string? details = null) =>

@@ -18,8 +18,19 @@ namespace HamachiCloud.Api.Billing;
 /// </summary>
 internal sealed class StripeWebhook(
     HamachiDbContext db, StripeEvents events, PlanChanges plans, IOptions<BillingOptions> options, TimeProvider clock,
-    IBackgroundJobClient jobs, ILogger<StripeWebhook> log)
+    IBackgroundJobClient jobs, StripeWebhook.Gate gate, ILogger<StripeWebhook> log)
 {
+    /// <summary>
+    /// One event at a time on this node (singleton): Stripe delivers related events concurrently. Across
+    /// nodes the event's stored id and the subscription's derived row id refuse the loser (500, Stripe retries).
+    /// </summary>
+    public sealed class Gate : IDisposable
+    {
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+
+        public void Dispose() => Lock.Dispose();
+    }
+
     public const string SignatureHeader = "Stripe-Signature";
     public const long ToleranceSeconds = 300;
     private const int MaxBodyBytes = 512 * 1024;
@@ -70,6 +81,19 @@ internal sealed class StripeWebhook(
             return Problem(400, ErrorCodes.MalformedRequest, "webhook event without a valid id");
         }
 
+        await gate.Lock.WaitAsync(ct);
+        try
+        {
+            return await ProcessAsync(e, ct);
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private async Task<IResult> ProcessAsync(Event e, CancellationToken ct)
+    {
         if (await db.StripeEvents.AsNoTracking().AnyAsync(x => x.Id == e.Id, ct))
         {
             return Results.Ok(new Answer(e.Id, "duplicate: already processed"));

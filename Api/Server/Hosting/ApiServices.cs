@@ -128,6 +128,7 @@ internal static class ApiServices
         services.AddScoped<Billing.BillingService>();
         services.AddScoped<Billing.StripeEvents>();
         services.AddScoped<Billing.StripeWebhook>();
+        services.AddSingleton<Billing.StripeWebhook.Gate>();
         services.AddScoped<Billing.BillingMails>();
         services.AddScoped<BillingJobs>();
         services.AddSingleton<Members.JoinThrottle>();

@@ -69,26 +69,26 @@ public static class StripeWebhooks
 
     public static JsonObject Subscription(
         string id, string customer, string status, string price, DateTimeOffset periodEnd, JsonObject metadata, bool cancelAtPeriodEnd = false) => new()
-    {
-        ["id"] = id,
-        ["object"] = "subscription",
-        ["customer"] = customer,
-        ["status"] = status,
-        ["cancel_at_period_end"] = cancelAtPeriodEnd,
-        ["metadata"] = metadata.DeepClone(),
-        ["items"] = new JsonObject
         {
-            ["object"] = "list",
-            ["data"] = new JsonArray(new JsonObject
+            ["id"] = id,
+            ["object"] = "subscription",
+            ["customer"] = customer,
+            ["status"] = status,
+            ["cancel_at_period_end"] = cancelAtPeriodEnd,
+            ["metadata"] = metadata.DeepClone(),
+            ["items"] = new JsonObject
             {
-                ["id"] = "si_" + id,
-                ["object"] = "subscription_item",
-                ["current_period_start"] = periodEnd.AddMonths(-1).ToUnixTimeSeconds(),
-                ["current_period_end"] = periodEnd.ToUnixTimeSeconds(),
-                ["price"] = new JsonObject { ["id"] = price, ["object"] = "price" },
-            }),
-        },
-    };
+                ["object"] = "list",
+                ["data"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "si_" + id,
+                    ["object"] = "subscription_item",
+                    ["current_period_start"] = periodEnd.AddMonths(-1).ToUnixTimeSeconds(),
+                    ["current_period_end"] = periodEnd.ToUnixTimeSeconds(),
+                    ["price"] = new JsonObject { ["id"] = price, ["object"] = "price" },
+                }),
+            },
+        };
 
     public static JsonObject Invoice(string id, string customer, string subscription) => new()
     {

@@ -46,4 +46,16 @@ public static class ErrorCodes
 
     /// <summary>429: too many wrong passwords or codes for this account or address; the detail says how long to wait.</summary>
     public const string TooManyAttempts = "too_many_attempts";
+
+    /// <summary>409: payments are not set up on this deployment (no Billing:SecretKey); staff grant plans by hand.</summary>
+    public const string BillingNotConfigured = "billing_not_configured";
+
+    /// <summary>409: the account has never bought anything, so there is no Stripe customer to manage.</summary>
+    public const string NoBillingAccount = "no_billing_account";
+
+    /// <summary>502: Stripe did not answer or refused the call; the detail says what was attempted.</summary>
+    public const string PaymentProviderError = "payment_provider_error";
+
+    /// <summary>400: a Stripe webhook whose signature is missing, wrong or older than the tolerance.</summary>
+    public const string InvalidSignature = "invalid_signature";
 }

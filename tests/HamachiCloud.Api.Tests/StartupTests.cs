@@ -105,6 +105,11 @@ public sealed class StartupTests
     [InlineData("Proxy:ForwardLimit", "0", "Proxy:ForwardLimit")]
     [InlineData("Proxy:ForwardProto", "maybe", "Proxy")]
     [InlineData("ForwardedHeaders_Enabled", "true", "ForwardedHeaders_Enabled")] // the host's trust-everyone switch
+    [InlineData("Billing:SecretKey", "pk_test_publishable", "Billing:SecretKey")] // a publishable key is not a secret key
+    [InlineData("Billing:SecretKey", "sk_test_123", "Billing:WebhookSecret")] // payments without webhook verification
+    [InlineData("Billing:GracePeriodDays", "-1", "Billing:GracePeriodDays")]
+    [InlineData("Billing:ApiBase", "stripe.example", "Billing:ApiBase")]
+    [InlineData("Billing:Plans:gold:MonthlyPriceId", "price_1", "Billing:Plans:gold")]
     public async Task A_bad_configuration_value_stops_the_start_naming_the_key(string key, string value, string named)
     {
         await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite, new Dictionary<string, string> { [key] = value });

@@ -80,7 +80,7 @@ internal sealed class AccountMails(UserManager<User> users, MailSender sender, I
         }
     }
 
-    private static OutgoingMail Compose(string to, string subject, string greeting, string intro, string link, string action, string footer)
+    internal static OutgoingMail Compose(string to, string subject, string greeting, string intro, string link, string action, string footer)
     {
         var text = $"{greeting}\n\n{intro}\n\n{link}\n\n{footer}\n\n-- HamachiCloud\n";
         var html = $"""

@@ -11,7 +11,8 @@ namespace HamachiCloud.Api.Bans;
 /// client's: behind a configured proxy (<c>Proxy</c> section) the forwarded-headers middleware
 /// ahead of this one has already replaced the proxy's address.
 /// A ban never locks out the ones who repair it: relay heartbeats (the endpoint checks the relays'
-/// shared secret itself) and requests whose bearer token belongs to a staff account pass.
+/// shared secret itself) and requests whose bearer token belongs to a staff account pass. Stripe's
+/// webhook passes too (it checks the signature itself): a wide ban must not stop payments.
 /// </summary>
 internal sealed class BanMiddleware(RequestDelegate next, BanList bans)
 {
@@ -22,6 +23,7 @@ internal sealed class BanMiddleware(RequestDelegate next, BanList bans)
     {
         if (ctx.Request.Path.StartsWithSegments("/health")
             || ctx.Request.Path.StartsWithSegments("/api/v1/relays/heartbeat")
+            || ctx.Request.Path.StartsWithSegments(Billing.BillingEndpoints.WebhookPath)
             || await bans.FindAsync(ctx.Connection.RemoteIpAddress, ctx.RequestAborted) is not { } ban)
         {
             await next(ctx);

@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Accounts;
 using HamachiCloud.Api.Bans;
+using HamachiCloud.Api.Billing;
 using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Health;
@@ -60,6 +61,7 @@ internal static class ApiPipeline
         api.MapRelayEndpoints();
         api.MapPathEndpoints();
         api.MapDeviceCodeEndpoints();
+        api.MapBillingEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub
@@ -67,6 +69,9 @@ internal static class ApiPipeline
 
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
             MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<BillingJobs>(BillingJobs.ExpireJobId, j => j.ExpireAsync(CancellationToken.None), Cron.Hourly());
+        jobs.AddOrUpdate<BillingJobs>(BillingJobs.RemindJobId, j => j.SendRenewalRemindersAsync(CancellationToken.None), Cron.Daily());
     }
 
     /// <summary>

@@ -44,6 +44,7 @@ internal static class ApiServices
         Bind<ProxyOptions>(builder, ProxyOptions.Section, new ProxyOptions.Validator());
         Bind<Bans.BanOptions>(builder, Bans.BanOptions.Section, new Bans.BanOptions.Validator());
         Bind<SignIn.SignInThrottleOptions>(builder, SignIn.SignInThrottleOptions.Section, new SignIn.SignInThrottleOptions.Validator());
+        Bind<Billing.BillingOptions>(builder, Billing.BillingOptions.Section, new Billing.BillingOptions.Validator());
         RefuseHostForwardedHeaders(builder.Configuration);
 
         services.AddSingleton(TimeProvider.System);
@@ -121,6 +122,16 @@ internal static class ApiServices
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
         services.AddScoped<Plans.PlanChanges>();
+
+        // Billing: Stripe (Checkout, Customer Portal, webhooks), its mails and jobs.
+        services.AddHttpClient(nameof(Billing.StripeGateway));
+        services.AddSingleton<Billing.StripeGateway>();
+        services.AddScoped<Billing.BillingService>();
+        services.AddScoped<Billing.StripeEvents>();
+        services.AddScoped<Billing.StripeWebhook>();
+        services.AddSingleton<Billing.StripeWebhook.Gate>();
+        services.AddScoped<Billing.BillingMails>();
+        services.AddScoped<BillingJobs>();
         services.AddSingleton<Members.JoinThrottle>();
         services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RouteService>();

@@ -1,0 +1,14 @@
+namespace HamachiCloud.Api.Contracts.Billing;
+
+/// <summary>
+/// GET /api/v1/billing: the plans, whether payments are set up (<see cref="Configured"/>; when not,
+/// plans are granted by support staff), whether the account has a Stripe customer (the Customer
+/// Portal works), its subscriptions and its networks' plans with usage. Relay traffic per month is
+/// not listed: the relays do not report usage yet.
+/// </summary>
+public sealed record BillingOverviewDto(
+    bool Configured,
+    bool HasBillingAccount,
+    IReadOnlyList<PlanOfferDto> Plans,
+    IReadOnlyList<SubscriptionDto> Subscriptions,
+    IReadOnlyList<NetworkPlanDto> Networks);

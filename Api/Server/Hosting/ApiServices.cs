@@ -120,6 +120,7 @@ internal static class ApiServices
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
         services.AddScoped<Plans.PlanChanges>();
+        services.AddScoped<Plans.GrantService>();
         services.AddSingleton<Members.JoinThrottle>();
         services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<RouteService>();

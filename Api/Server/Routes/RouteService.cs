@@ -11,7 +11,9 @@ namespace HamachiCloud.Api.Routes;
 /// <summary>
 /// Gateway routes: a gateway device advertises the LAN prefixes it serves (over the hub), network
 /// managers approve or reject them (REST). Every change is audited and recorded in the
-/// <see cref="MapChangeQueue"/>, so members get or lose the route at the next tick.
+/// <see cref="MapChangeQueue"/>, so members get or lose the route at the next tick. Advertising and approving need a
+/// plan with premium features (402 <c>plan_required</c>); without one (after a downgrade) routes stay stored but are
+/// not pushed (<see cref="MapSnapshotLoader"/>).
 /// </summary>
 internal sealed class RouteService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool)
@@ -49,6 +51,7 @@ internal sealed class RouteService(
             throw ApiProblemException.Conflict(ErrorCodes.NotGatewayNetwork, $"network {network.NetworkId} is a {network.Type} network; only gateway networks have routes");
         }
 
+        await Plans.PlanGates.RequirePremiumAsync(db, network, "gateway routes", ct);
         if (me.HubRole != HubRole.Hub)
         {
             throw new ApiProblemException(403, ErrorCodes.NotGateway,
@@ -123,6 +126,7 @@ internal sealed class RouteService(
             ?? throw ApiProblemException.NotFound("route");
         if (decision == RouteStatus.Approved)
         {
+            await Plans.PlanGates.RequirePremiumAsync(db, network, "approving gateway routes", ct);
             var prefix = IPNetwork.Parse(route.Prefix);
             var approved = await db.GatewayRoutes.Where(r => r.NetworkId == networkId && r.DeviceId != route.DeviceId && r.Status == RouteStatus.Approved)
                 .Select(r => r.Prefix).ToListAsync(ct);

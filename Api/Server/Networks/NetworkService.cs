@@ -23,7 +23,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         var plan = await Plans.PlanChanges.AccountPlanAsync(db, userId, now, ct);
         if (request.Type == NetworkType.Gateway && !plan.PremiumFeatures)
         {
-            throw Plans.PlanGates.Required(await Plans.PlanGates.SmallestPremiumAsync(db, ct), "a gateway network", plan.Name);
+            throw Plans.PlanGates.Required(await Plans.PlanGates.SmallestPremiumAsync(db, ct), $"a gateway network (a new network starts on {plan.Name})", null);
         }
 
         var network = new Network

@@ -8,9 +8,9 @@ namespace HamachiCloud.Api.Plans;
 /// </summary>
 internal static class PlanGates
 {
-    /// <summary>The refusal of <paramref name="what"/> ("a gateway network", "a 6th member") naming <paramref name="plan"/>.</summary>
-    public static ApiProblemException Required(Plan plan, string what, string current) =>
-        new(402, ErrorCodes.PlanRequired, $"{what} needs the {plan.Name} plan (this network is on {current})")
+    /// <summary>The refusal of <paramref name="what"/> ("a gateway network", "member 6") naming <paramref name="plan"/> and the plan <paramref name="current"/> in force.</summary>
+    public static ApiProblemException Required(Plan plan, string what, string? current) =>
+        new(402, ErrorCodes.PlanRequired, current is null ? $"{what} needs the {plan.Name} plan" : $"{what} needs the {plan.Name} plan (this network is on {current})")
         {
             Extensions = new Dictionary<string, object?> { ["plan"] = plan.Name, ["planId"] = plan.Id },
         };

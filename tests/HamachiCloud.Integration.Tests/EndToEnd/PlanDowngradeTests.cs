@@ -62,15 +62,23 @@ public sealed class PlanDowngradeTests(ITestOutputHelper output)
             Assert.True(Pings.FirstAnswer(ownerAgent.Namespace, agent.IPv4, Formation, formation) < Formation, $"owner → {agent.Name} never answered");
         }
 
-        // The grant ends: Free allows 5, the owner and the 4 longest-standing members stay.
-        var downgrade = Stopwatch.StartNew();
+        // The grant ends: Free allows 5, the owner and the 4 longest-standing members stay. Pings to all three run
+        // side by side (every 200 ms, each reply timestamped), so each tunnel's end is measured, not the checks' order.
+        var pings = newest.Select(a => new Pings.Continuous(ownerAgent.Namespace, a.IPv4, TimeSpan.FromMilliseconds(200))).ToList();
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        var downgradeAt = TimeProvider.System.GetUtcNow();
         await staff.EndGrantAsync(grant.Id, new ChangeGrantRequest("lab: payment lapsed"));
-        foreach (var agent in newest)
+        Thread.Sleep(Limit + TimeSpan.FromSeconds(3));
+        var stoppedAt = TimeProvider.System.GetUtcNow();
+        foreach (var (agent, ping) in newest.Zip(pings))
         {
-            Assert.True(Pings.StopsAnswering(ownerAgent.Namespace, agent.IPv4, Limit + TimeSpan.FromSeconds(2)), $"{agent.Name} still answers after the downgrade");
-            var silentFrom = downgrade.Elapsed - TimeSpan.FromSeconds(2); // StopsAnswering needs two silent 1 s windows
-            output.WriteLine($"{agent.Name}: tunnel gone {silentFrom.TotalSeconds:0.0} s after the downgrade (limit {Limit.TotalSeconds:0} s)");
-            Assert.True(silentFrom <= Limit, $"{agent.Name} answered until {silentFrom.TotalSeconds:0.0} s after the downgrade");
+            ping.Stop();
+            var last = ping.Replies.Count == 0 ? (DateTimeOffset?)null : ping.Replies.Max();
+            output.WriteLine($"{agent.Name}: last answer {(last - downgradeAt)?.TotalSeconds:0.00} s after the downgrade (limit {Limit.TotalSeconds:0} s); {ping.Summary}");
+            Assert.NotNull(last); // it answered before the downgrade
+            Assert.True(last <= downgradeAt + Limit, $"{agent.Name} still answered {(last - downgradeAt)?.TotalSeconds:0.0} s after the downgrade");
+            Assert.True(last < stoppedAt - TimeSpan.FromSeconds(2), $"{agent.Name} answered in the last 2 s");
+            ping.Dispose();
         }
 
         foreach (var agent in newest)

@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Contracts.Networks;
 using HamachiCloud.Api.Contracts.Plans;
+using HamachiCloud.Integration.Tests.EndToEnd;
 using HamachiCloud.Integration.Tests.Lab;
 using HamachiCloud.Protocol.Networks;
 using Microsoft.Playwright;

@@ -292,7 +292,7 @@ start_relay() {
 
 print_relay_urls() {
     echo "  relay UDP       127.0.0.1:$RELAY_PORT (STUN also on :$((RELAY_PORT + 1)) and $RELAY_ALT_ADDRESS)"
-    echo "  relay WebSocket ws://127.0.0.1:$RELAY_HTTP_PORT/relay   counters $RELAY_URL/counters"
+    echo "  relay WebSocket ws://127.0.0.1:$RELAY_HTTP_PORT/relay   counters $RELAY_URL/counters (Authorization: Bearer <data/relay-secret>)"
 }
 
 # A new one-time password for the admin (Bootstrap:AdminEmail) on ./data, printed here only (not

@@ -6,7 +6,7 @@ using HamachiCloud.Relay.Stun;
 using Microsoft.Extensions.Options;
 
 // Composition root of the relay: validated options (a bad key stops the start, named), the pure core, the UDP
-// sockets (relay + STUN), the WebSocket fallback, the Api heartbeat, /health and /counters.
+// sockets (relay + STUN), the WebSocket fallback (admission capped), the Api heartbeat, /health and /counters (token).
 var builder = WebApplication.CreateBuilder(args);
 var section = builder.Configuration.GetSection(RelayOptions.Section);
 RelayOptions options;
@@ -54,6 +54,7 @@ builder.Services.AddSingleton(core);
 builder.Services.AddSingleton(sockets);
 builder.Services.AddSingleton(new StunResponder(sockets));
 builder.Services.AddSingleton<RelayDispatcher>();
+var gate = new WebSocketGate(options.MaxWebSockets, options.MaxWebSocketsPerAddress);
 builder.Services.AddHostedService<UdpRelayService>();
 builder.Services.AddHostedService<HeartbeatService>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
@@ -70,14 +71,17 @@ if (options.TrustsAnyProxy)
 }
 
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
-app.Map(WebSocketRelay.Path, (HttpContext context, RelayCore c, RelayDispatcher d, TimeProvider t) => WebSocketRelay.HandleAsync(context, c, d, t));
+var bindWithin = TimeSpan.FromSeconds(options.WebSocketBindSeconds);
+app.Map(WebSocketRelay.Path, (HttpContext context, RelayCore c, RelayDispatcher d, TimeProvider t) => WebSocketRelay.HandleAsync(context, c, d, gate, bindWithin, t));
 app.MapGet("/health", (RelayCore c) =>
 {
     var counters = c.Snapshot();
     var body = new { status = c.HasIssuer ? "ok" : "no_server_key", id = options.Id, name = options.Name, bindings = counters.Bindings };
     return c.HasIssuer ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 });
-app.MapGet("/counters", (RelayCore c) => Results.Ok(c.Snapshot()));
+var countersAccess = new CountersAccess(options.EffectiveCountersToken);
+app.MapGet("/counters", (HttpContext context, RelayCore c) =>
+    countersAccess.Allows(context) ? Results.Ok(c.Snapshot() with { WebSockets = gate.Snapshot() }) : countersAccess.Refusal());
 
 try
 {

@@ -5,7 +5,8 @@ namespace HamachiCloud.Protocol.Control;
 /// Version history (dated; numbers are never reused):
 /// 1 — 2026-11-26: hello/login mutual challenge–response, signed network maps and deltas.
 ///     Grown without a new number (optional members only): 2026-11-27 gateway routes
-///     (<c>AdvertiseRoutes</c>, <c>NetworkInfo.Routes</c>, prefixes in <c>PeerInfo.AllowedIps</c>).
+///     (<c>AdvertiseRoutes</c>, <c>NetworkInfo.Routes</c>, prefixes in <c>PeerInfo.AllowedIps</c>);
+///     2026-12-03 public gateway routes (<c>SetAcceptRoutes</c>, <c>RouteInfo.Public</c>, <c>NetworkMap.AcceptPublicRoutes</c>).
 /// </summary>
 public static class ControlProtocol
 {

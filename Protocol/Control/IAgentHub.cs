@@ -36,6 +36,13 @@ public interface IAgentHub
     Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes);
 
     /// <summary>
+    /// Whether this device accepts public gateway routes (prefixes outside the private and ULA ranges,
+    /// <see cref="Routing.RouteScope"/>). Off by default; while off, the server leaves them out of this
+    /// device's map (and the agent refuses them on its own as well).
+    /// </summary>
+    Task<CommandResult> SetAcceptRoutes(bool accept);
+
+    /// <summary>
     /// Relay tokens for the pair (this device → the peer with node key <paramref name="peerNodeKey"/>, base64 or
     /// nodekey:hex), one per live relay, only when the caller's current map lets it reach that peer.
     /// </summary>

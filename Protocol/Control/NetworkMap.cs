@@ -4,6 +4,8 @@ namespace HamachiCloud.Protocol.Control;
 /// Everything one device needs to build its tunnels: its own addresses, its networks with
 /// their members, and the peers it may reach (already filtered by network type), versioned.
 /// <see cref="Relays"/> lists the live relays (null from servers that predate relays).
+/// <see cref="AcceptPublicRoutes"/>: the server's record that this device accepts public gateway routes
+/// (set by its agent or in the Portal); the agent installs them only when it accepts them locally too.
 /// </summary>
 public sealed record NetworkMap(
     long Version,
@@ -15,4 +17,5 @@ public sealed record NetworkMap(
     string OverlayPrefixV4,
     IReadOnlyList<NetworkInfo> Networks,
     IReadOnlyList<PeerInfo> Peers,
-    IReadOnlyList<RelayInfo>? Relays = null);
+    IReadOnlyList<RelayInfo>? Relays = null,
+    bool AcceptPublicRoutes = false);

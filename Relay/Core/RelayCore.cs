@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Security.Cryptography;
 using HamachiCloud.Protocol.Crypto;
+using HamachiCloud.Protocol.Net;
 using HamachiCloud.Protocol.Relay;
 
 namespace HamachiCloud.Relay.Core;
@@ -30,7 +31,7 @@ public sealed class RelayCore : IDisposable
     private readonly BindChallenges _challenges;
     private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
     private SigningPublicKey? _issuer;
-    private BanRange[] _bans = [];
+    private PrefixIndex<bool> _bans = new([]);
     private long _bindsAccepted;
     private long _forwarded;
     private long _forwardedBytes;
@@ -74,7 +75,7 @@ public sealed class RelayCore : IDisposable
     {
         lock (_lock)
         {
-            _bans = [.. bans.Select(BanRange.From)];
+            _bans = new PrefixIndex<bool>(bans.Select(b => (b, true)));
             foreach (var binding in _byPair.Values.Where(b => IsBanned(b.Source)).ToList())
             {
                 Remove(binding);
@@ -347,15 +348,8 @@ public sealed class RelayCore : IDisposable
 
     private bool IsBanned(RelaySource source)
     {
-        foreach (var range in _bans)
-        {
-            if (range.Contains(source))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var (high, low) = source.Address128;
+        return _bans.Contains(Address128.From(high, low));
     }
 
     private void Sweep(DateTimeOffset now)

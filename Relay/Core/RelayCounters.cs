@@ -16,6 +16,9 @@ public sealed record RelayCounters(
     long ChallengesSent,
     long BindsProven)
 {
+    /// <summary>The WebSocket fallback's admission counters (set by the host; null where there is none).</summary>
+    public WebSocketCounters? WebSockets { get; init; }
+
     internal static readonly RelayDropReason[] Reasons = Enum.GetValues<RelayDropReason>().Where(r => r != RelayDropReason.None).ToArray();
 
     /// <summary>snake_case name of a reason as it appears in <see cref="Dropped"/>, e.g. "bad_signature".</summary>

@@ -49,6 +49,25 @@ public sealed class RelayOptions
 
     public int MaxBindings { get; set; } = 100_000;
 
+    /// <summary>Open WebSocket connections (<c>/relay</c>) at most, in total; more are refused with 503 before the upgrade.</summary>
+    public int MaxWebSockets { get; set; } = 10_000;
+
+    /// <summary>Open WebSocket connections at most per client address (IPv4 address, IPv6 /64); more get 429.</summary>
+    public int MaxWebSocketsPerAddress { get; set; } = 32;
+
+    /// <summary>A WebSocket that has not made a binding (BindOk) this many seconds after it opened is closed.</summary>
+    public int WebSocketBindSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Bearer token that <c>/counters</c> requires. Empty = <see cref="RegistrationSecret"/> when set; with neither,
+    /// only callers on loopback are answered.
+    /// </summary>
+    public string? CountersToken { get; set; }
+
+    /// <summary>The token <c>/counters</c> requires, or null when only loopback callers are answered.</summary>
+    public string? EffectiveCountersToken =>
+        !string.IsNullOrEmpty(CountersToken) ? CountersToken : string.IsNullOrEmpty(RegistrationSecret) ? null : RegistrationSecret;
+
     /// <summary>
     /// Proxies (e.g. a TLS-terminating reverse proxy in front of <c>/relay</c>) whose X-Forwarded-For names the
     /// WebSocket client, whose address the ban check then uses. Empty (default) = nobody, loopback included.
@@ -147,6 +166,26 @@ public sealed class RelayOptions
             if (o.MaxBindings is < 1 or > 10_000_000)
             {
                 failures.Add($"{Section}:MaxBindings must be 1..10000000");
+            }
+
+            if (o.MaxWebSockets is < 1 or > 1_000_000)
+            {
+                failures.Add($"{Section}:MaxWebSockets must be 1..1000000");
+            }
+
+            if (o.MaxWebSocketsPerAddress < 1 || o.MaxWebSocketsPerAddress > o.MaxWebSockets)
+            {
+                failures.Add($"{Section}:MaxWebSocketsPerAddress must be 1..{Section}:MaxWebSockets");
+            }
+
+            if (o.WebSocketBindSeconds is < 1 or > 300)
+            {
+                failures.Add($"{Section}:WebSocketBindSeconds must be 1..300");
+            }
+
+            if (!string.IsNullOrEmpty(o.CountersToken) && o.CountersToken.Length < 16)
+            {
+                failures.Add($"{Section}:CountersToken must be at least 16 characters, or empty");
             }
 
             failures.AddRange(ProxyTrust.Validate(Section, o.KnownProxies, o.KnownNetworks, o.ForwardLimit));

@@ -9,14 +9,16 @@ namespace HamachiCloud.Relay.Hosting;
 /// <summary>
 /// <c>/relay</c>: the TCP fallback. Each binary WebSocket message is one relay frame; the connection plays the role
 /// of the UDP source address (bindings made on it die with it). Replies and forwarded Recv frames go out through
-/// a bounded per-connection queue.
+/// a bounded per-connection queue. Admission (<see cref="WebSocketGate"/>) is decided before the upgrade: over the
+/// total cap 503, over the per-client cap 429, both with Retry-After. A connection that has no binding
+/// <c>Relay:WebSocketBindSeconds</c> after it opened (no BindOk sent on it) is closed (policy violation).
 /// </summary>
 public static class WebSocketRelay
 {
     public const string Path = "/relay";
     private const int MaxMessage = RelayFrame.DataOverhead + RelayFrame.MaxPayload;
 
-    public static async Task HandleAsync(HttpContext context, RelayCore core, RelayDispatcher dispatcher, TimeProvider time)
+    public static async Task HandleAsync(HttpContext context, RelayCore core, RelayDispatcher dispatcher, WebSocketGate gate, TimeSpan bindWithin, TimeProvider time)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -25,13 +27,50 @@ public static class WebSocketRelay
             return;
         }
 
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.IPv6None;
+        var admission = gate.TryEnter(address);
+        if (admission != WebSocketGate.Admission.Admitted)
+        {
+            var total = admission == WebSocketGate.Admission.TooManyInTotal;
+            context.Response.StatusCode = total ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = total ? "30" : "10";
+            await context.Response.WriteAsync(total ? "relay: too many WebSocket connections; try again later" : "relay: too many WebSocket connections from this address");
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, core, dispatcher, gate, bindWithin, time, address);
+        }
+        finally
+        {
+            gate.Leave(address);
+        }
+    }
+
+    private static async Task RunAsync(
+        HttpContext context, RelayCore core, RelayDispatcher dispatcher, WebSocketGate gate, TimeSpan bindWithin, TimeProvider time, IPAddress address)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var id = dispatcher.NewConnectionId();
-        var remote = new IPEndPoint(context.Connection.RemoteIpAddress ?? IPAddress.IPv6None, context.Connection.RemotePort);
+        var remote = new IPEndPoint(address, context.Connection.RemotePort);
         var source = new RelaySource(remote, id);
         var queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         dispatcher.Register(id, queue);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var bound = 0;
+        using var bindDeadline = time.CreateTimer(
+            _ =>
+            {
+                if (Volatile.Read(ref bound) == 0)
+                {
+                    gate.ClosedBeforeBind();
+                    stop.Cancel();
+                }
+            },
+            null,
+            bindWithin,
+            Timeout.InfiniteTimeSpan);
         var writer = WriteAsync(socket, queue.Reader, stop.Token);
         try
         {
@@ -63,6 +102,11 @@ public static class WebSocketRelay
                 switch (action.Kind)
                 {
                     case RelayActionKind.Reply:
+                        if (IsBindOk(output.AsSpan(0, action.Length)))
+                        {
+                            Volatile.Write(ref bound, 1);
+                        }
+
                         queue.Writer.TryWrite(output.AsSpan(0, action.Length).ToArray());
                         break;
                     case RelayActionKind.Forward:
@@ -91,6 +135,9 @@ public static class WebSocketRelay
             }
         }
     }
+
+    private static bool IsBindOk(ReadOnlySpan<byte> reply) =>
+        RelayFrame.TryParse(reply, out var frame) && frame.Type == RelayFrameType.BindOk;
 
     private static async Task WriteAsync(WebSocket socket, ChannelReader<byte[]> reader, CancellationToken cancel)
     {

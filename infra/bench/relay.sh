@@ -177,7 +177,7 @@ iperf_mbps() { # iperf_mbps FROM_NS TO_NS TO_IP: TCP receiver throughput in Mbit
     wait "$server" 2>/dev/null || true
     printf '%.1f' "${result:-0}"
 }
-counters() { in_srv curl -s --max-time 2 "http://$SRV_A:8443/counters"; }
+counters() { in_srv curl -s --max-time 2 -H "Authorization: Bearer $SECRET" "http://$SRV_A:8443/counters"; }
 ROWS=()
 measure() { # measure LABEL FROM TO
     local label=$1 from=$2 to=$3 before after rtt rttmin lost mbps fwd bytes

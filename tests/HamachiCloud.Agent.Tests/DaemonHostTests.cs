@@ -76,6 +76,73 @@ public sealed class DaemonHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Public_prefixes_pushed_by_the_server_reach_neither_tunnel_nor_routes_until_this_device_accepts_them_locally()
+    {
+        // A server (or gateway owner) pushing a public prefix to a device that never accepted it, and marking it accepted.
+        var gw = Maps.Peer(1, true, "198.18.0.1:41641");
+        gw = gw with { AllowedIps = [.. gw.AllowedIps, "198.18.77.0/24", "203.0.113.0/24"] };
+        var network = new NetworkInfo(Guid.NewGuid(), "123-456-789", "office", Protocol.Networks.NetworkType.Gateway, true, [],
+        [
+            new RouteInfo("198.18.77.0/24", gw.DeviceId, Protocol.Networks.RouteStatus.Approved),
+            new RouteInfo("203.0.113.0/24", gw.DeviceId, Protocol.Networks.RouteStatus.Approved, Public: true),
+        ]);
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(1, gw) with { Networks = [network], AcceptPublicRoutes = true }));
+
+        Assert.Equal([System.Net.IPNetwork.Parse("198.18.77.0/24")], _routing.Routes);
+        var tunnel = Assert.Single(_device.GetPeerStatistics());
+        Assert.DoesNotContain(System.Net.IPNetwork.Parse("203.0.113.0/24"), tunnel.AllowedIps); // nor does the tunnel accept packets from it
+        const string refusal = "203.0.113.0/24 via peer1 is a public route, not accepted on this device (`hamachi set --accept-routes` accepts public routes): route not installed";
+        Assert.Contains(refusal, _host.Status().RouteConflicts!);
+        Assert.Equal((false, true, 1), (_host.Status().AcceptPublicRoutes, _host.Status().ServerAcceptsPublicRoutes, _host.Status().RoutesRefused));
+        var listing = _host.List().Single();
+        Assert.StartsWith("public routes offered by the gateway: 203.0.113.0/24 — not accepted on this device", listing.PublicRoutes, StringComparison.Ordinal);
+        Assert.Equal("not routed: " + refusal, listing.Routes!.Single(r => r.Prefix == "203.0.113.0/24").Status);
+
+        // The same map again: refused again, logged once.
+        _host.NetworkMap(Maps.Sign(_server, Maps.Map(2, gw) with { Networks = [network], AcceptPublicRoutes = true }));
+        Assert.Equal(1, _log.ToString().Split(refusal).Length - 1);
+
+        // Accepting needs the server (not connected here): nothing changes locally.
+        var offline = await _host.SetAcceptRoutesAsync(true, CancellationToken.None);
+        Assert.False(offline.Ok);
+        Assert.False(_state.LoadRoutePreferences().AcceptPublicRoutes);
+        Assert.DoesNotContain(System.Net.IPNetwork.Parse("203.0.113.0/24"), _routing.Routes);
+
+        // Accepted locally (routes.json, as `hamachi set --accept-routes` leaves it): a restarted daemon installs it.
+        _state.SaveRoutePreferences(new RoutePreferences(true));
+        var enrolment = new Enrolment(Maps.Self, "box", "http://127.0.0.1:1", _server.PublicKey.ToBase64(), "100.64.0.100", "fd00::100", "100.64.0.0/10", null);
+        var routing = new MemoryHostRouting();
+        using var restarted = new DaemonHost(_state, enrolment, _device, _time, _log, routing);
+        restarted.NetworkMap(Maps.Sign(_server, Maps.Map(3, gw) with { Networks = [network], AcceptPublicRoutes = true }));
+        Assert.Equal(["198.18.77.0/24", "203.0.113.0/24"], routing.Routes.Select(r => r.ToString()).Order(StringComparer.Ordinal));
+        Assert.Contains(System.Net.IPNetwork.Parse("203.0.113.0/24"), Assert.Single(_device.GetPeerStatistics()).AllowedIps);
+
+        // Turning it off takes effect locally at once, even without the server.
+        var off = await restarted.SetAcceptRoutesAsync(false, CancellationToken.None);
+        Assert.False(off.Ok);
+        Assert.Contains("no longer accepted on this device (removed now)", off.Error, StringComparison.Ordinal);
+        Assert.Equal([System.Net.IPNetwork.Parse("198.18.77.0/24")], routing.Routes);
+        Assert.False(_state.LoadRoutePreferences().AcceptPublicRoutes);
+    }
+
+    [Fact]
+    public void A_gateway_prefix_covering_the_servers_address_is_never_installed()
+    {
+        var enrolment = new Enrolment(Maps.Self, "box", "http://198.18.0.50:8080", _server.PublicKey.ToBase64(), "100.64.0.100", "fd00::100", "100.64.0.0/10", null);
+        var routing = new MemoryHostRouting();
+        using var host = new DaemonHost(_state, enrolment, _device, _time, _log, routing,
+            () => [new Engine.Control.UnderlayAddress(System.Net.IPAddress.Parse("198.18.0.50"), "the server")]);
+        var gw = Maps.Peer(1, true, "198.18.0.1:41641");
+        gw = gw with { AllowedIps = [.. gw.AllowedIps, "198.18.0.0/16", "198.19.77.0/24"] };
+
+        host.NetworkMap(Maps.Sign(_server, Maps.Map(1, gw)));
+
+        Assert.Equal([System.Net.IPNetwork.Parse("198.19.77.0/24")], routing.Routes);
+        Assert.DoesNotContain(System.Net.IPNetwork.Parse("198.18.0.0/16"), Assert.Single(_device.GetPeerStatistics()).AllowedIps);
+        Assert.Contains("198.18.0.0/16 via peer1 covers 198.18.0.50 (the server), on this device's own path: route not installed", host.Status().RouteConflicts!);
+    }
+
+    [Fact]
     public void A_gateway_serves_its_approved_routes_and_stops_when_they_go()
     {
         var network = new NetworkInfo(Guid.NewGuid(), "123-456-789", "office", Protocol.Networks.NetworkType.Gateway, true, [],

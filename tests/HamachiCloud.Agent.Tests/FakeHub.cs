@@ -54,6 +54,8 @@ internal sealed class FakeHub(FakeServer server) : Hub<IAgentClient>, IAgentHub
 
     public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes) => Command($"{nameof(AdvertiseRoutes)} {networkId} {string.Join(' ', prefixes)}");
 
+    public Task<CommandResult> SetAcceptRoutes(bool accept) => Command($"{nameof(SetAcceptRoutes)} {accept}");
+
     public Task ReportPaths(PathReport report) => Record(nameof(ReportPaths));
 
     public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)

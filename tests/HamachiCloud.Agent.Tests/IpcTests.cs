@@ -87,6 +87,30 @@ public sealed class IpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Set_accept_routes_reaches_the_backend_and_list_shows_the_public_routes_offered()
+    {
+        foreach (var (flag, call) in new[] { ("--accept-routes", "accept-routes True"), ("--accept-routes=true", "accept-routes True"), ("--accept-routes=false", "accept-routes False") })
+        {
+            var code = HamachiCloud.Agent.Commands.CommandLine.Run(["set", flag, "--socket", Socket], TextReader.Null, TextWriter.Null, TextWriter.Null);
+            Assert.Equal(0, code);
+            Assert.True(_backend.Calls.TryDequeue(out var got));
+            Assert.Equal(call, got);
+        }
+
+        var usage = new StringWriter();
+        Assert.Equal(2, HamachiCloud.Agent.Commands.CommandLine.Run(["set", "--socket", Socket], TextReader.Null, TextWriter.Null, usage));
+        Assert.Contains("expected --accept-routes", usage.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, HamachiCloud.Agent.Commands.CommandLine.Run(["set", "--accept-routes=maybe", "--socket", Socket], TextReader.Null, TextWriter.Null, TextWriter.Null));
+        Assert.Empty(_backend.Calls);
+
+        _backend.Networks = [new NetworkListing("123-456-789", "office", "Gateway", true, [], [new RouteListing("203.0.113.0/24", "gw-1", "not routed: public route")],
+            PublicRoutes: "public routes offered by the gateway: 203.0.113.0/24 — not accepted on this device (`hamachi set --accept-routes` accepts them)")];
+        var list = new StringWriter();
+        Assert.Equal(0, HamachiCloud.Agent.Commands.CommandLine.Run(["list", "--socket", Socket], TextReader.Null, list, TextWriter.Null));
+        Assert.Contains("  public routes offered by the gateway: 203.0.113.0/24 — not accepted on this device", list.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void List_says_plainly_which_networks_anyone_with_the_id_can_join_and_create_says_who_can_join()
     {
         _backend.Networks =
@@ -150,6 +174,8 @@ public sealed class IpcTests : IAsyncLifetime
 
         public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
             Done($"routes {networkId} {string.Join(' ', prefixes)}");
+
+        public Task<CommandResult> SetAcceptRoutesAsync(bool accept, CancellationToken ct) => Done($"accept-routes {accept}");
 
         private Task<CommandResult> Done(string call)
         {

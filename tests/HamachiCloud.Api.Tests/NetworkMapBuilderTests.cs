@@ -101,7 +101,7 @@ public sealed class NetworkMapBuilderTests
         MapSnapshot.Route[] routes =
         [
             new(gw.Id, "198.18.77.0/24", RouteStatus.Approved),
-            new(gw.Id, "2001:db8:77::/64", RouteStatus.Approved),
+            new(gw.Id, "fd00:77::/64", RouteStatus.Approved),
             new(gw.Id, "198.18.78.0/24", RouteStatus.Pending),
             new(gw.Id, "198.18.79.0/24", RouteStatus.Rejected),
             new(m1.Id, "198.18.80.0/24", RouteStatus.Approved), // a spoke's route is never used
@@ -115,14 +115,14 @@ public sealed class NetworkMapBuilderTests
 
         var member = NetworkMapBuilder.Build(s, m1.Id, 1, "100.64.0.0/10", Now);
         var gateway = Assert.Single(member.Peers);
-        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24", "2001:db8:77::/64"], gateway.AllowedIps);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24", "fd00:77::/64"], gateway.AllowedIps);
         Assert.Equal(
-            [new RouteInfo("198.18.77.0/24", gw.Id, RouteStatus.Approved), new RouteInfo("2001:db8:77::/64", gw.Id, RouteStatus.Approved)],
+            [new RouteInfo("198.18.77.0/24", gw.Id, RouteStatus.Approved), new RouteInfo("fd00:77::/64", gw.Id, RouteStatus.Approved)],
             member.Networks.Single().Routes!);
 
         // The gateway sees its own routes with their status; its peers carry no prefixes.
         var self = NetworkMapBuilder.Build(s, gw.Id, 1, "100.64.0.0/10", Now);
-        Assert.Equal(["198.18.77.0/24", "198.18.78.0/24", "198.18.79.0/24", "2001:db8:77::/64"],
+        Assert.Equal(["198.18.77.0/24", "198.18.78.0/24", "198.18.79.0/24", "fd00:77::/64"],
             self.Networks.Single(n => n.Id == Net1).Routes!.Select(r => r.Prefix));
         Assert.Equal(RouteStatus.Pending, self.Networks.Single(n => n.Id == Net1).Routes!.Single(r => r.Prefix == "198.18.78.0/24").Status);
         Assert.All(self.Peers, p => Assert.Equal(2, p.AllowedIps.Count));
@@ -136,6 +136,47 @@ public sealed class NetworkMapBuilderTests
         var offline = Snapshot([Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob)) with { Routes = routes }],
             gw with { OfflineIn = new HashSet<Guid> { Net1 } }, m1);
         Assert.Empty(NetworkMapBuilder.Build(offline, m1.Id, 1, "100.64.0.0/10", Now).Peers);
+    }
+
+    [Fact]
+    public void Public_routes_reach_only_the_devices_that_accept_them_and_only_in_networks_that_allow_them()
+    {
+        var (gw, refuses, accepts) = (Dev(Owner), Dev(Bob), Dev(Carol) with { AcceptPublicRoutes = true });
+        MapSnapshot.Route[] routes =
+        [
+            new(gw.Id, "198.18.77.0/24", RouteStatus.Approved),
+            new(gw.Id, "203.0.113.0/24", RouteStatus.Approved),
+            new(gw.Id, "2001:db8:77::/48", RouteStatus.Approved),
+        ];
+        var network = Net(Net1, NetworkType.Gateway, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol)) with { Routes = routes, AllowPublicRoutes = true };
+        var s = Snapshot([network], gw, refuses, accepts);
+
+        // A device that did not accept: only the private prefix in its gateway's AllowedIps; the public ones are listed, marked public.
+        var refused = NetworkMapBuilder.Build(s, refuses.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24"], Assert.Single(refused.Peers).AllowedIps);
+        Assert.False(refused.AcceptPublicRoutes);
+        Assert.Equal(
+        [
+            new RouteInfo("198.18.77.0/24", gw.Id, RouteStatus.Approved),
+            new RouteInfo("2001:db8:77::/48", gw.Id, RouteStatus.Approved, Public: true),
+            new RouteInfo("203.0.113.0/24", gw.Id, RouteStatus.Approved, Public: true),
+        ], refused.Networks.Single().Routes!);
+
+        // A device that accepts gets them all.
+        var accepted = NetworkMapBuilder.Build(s, accepts.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24", "2001:db8:77::/48", "203.0.113.0/24"], Assert.Single(accepted.Peers).AllowedIps);
+        Assert.True(accepted.AcceptPublicRoutes);
+
+        // In a network that does not allow public routes, an approved public row is not in force, even for a device that accepts.
+        var closed = Snapshot([network with { AllowPublicRoutes = false }], gw, refuses, accepts);
+        var none = NetworkMapBuilder.Build(closed, accepts.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal([$"{gw.IPv4}/32", $"{gw.IPv6}/128", "198.18.77.0/24"], Assert.Single(none.Peers).AllowedIps);
+        Assert.Equal(["198.18.77.0/24"], none.Networks.Single().Routes!.Select(r => r.Prefix));
+        var gateway = NetworkMapBuilder.Build(closed, gw.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal(RouteStatus.Rejected, gateway.Networks.Single().Routes!.Single(r => r.Prefix == "203.0.113.0/24").Status); // it does not serve it
+
+        // Accepting or refusing changes the whole map: a full map, not a delta.
+        Assert.Null(NetworkMapDiff.Diff(refused, NetworkMapBuilder.Build(s with { Devices = [gw, refuses with { AcceptPublicRoutes = true }, accepts] }, refuses.Id, 2, "100.64.0.0/10", Now)));
     }
 
     [Fact]

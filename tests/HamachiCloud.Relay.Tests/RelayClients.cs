@@ -219,6 +219,13 @@ internal sealed class WebSocketRelayClient : IRelayTestClient
 
     public Task SendAsync(byte[] frame) => _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
 
+    /// <summary>True when the relay closed (or dropped) the connection within <paramref name="timeout"/>.</summary>
+    public async Task<bool> ClosedWithinAsync(TimeSpan timeout)
+    {
+        var reader = _reader ?? Task.CompletedTask;
+        return await Task.WhenAny(reader, Task.Delay(timeout, TimeProvider.System)) == reader;
+    }
+
     public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

@@ -17,11 +17,19 @@ internal sealed class RelayProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http;
 
-    private RelayProcess(Process process, Uri http)
+    private RelayProcess(Process process, Uri http, string countersToken)
     {
         _process = process;
         _http = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(5) };
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", countersToken);
+        BaseAddress = http;
     }
+
+    /// <summary>The relay's HTTP address (WebSocket /relay, /health, /counters).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The token /counters wants (<c>Relay:CountersToken</c>; set by <see cref="StartAsync"/> unless given).</summary>
+    public const string CountersToken = "relay-tests-counters-token";
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "HamachiCloud.Relay.dll");
 
@@ -55,6 +63,7 @@ internal sealed class RelayProcess : IDisposable
         start.ArgumentList.Add($"http://{httpAddress}:{httpPort}");
         start.ArgumentList.Add("--contentRoot");
         start.ArgumentList.Add(AppContext.BaseDirectory);
+        start.Environment["Relay__CountersToken"] = CountersToken;
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -62,7 +71,7 @@ internal sealed class RelayProcess : IDisposable
 
         start.Environment["Logging__LogLevel__Default"] = "Information";
         var process = Process.Start(start)!;
-        var relay = new RelayProcess(process, new Uri($"http://{httpAddress}:{httpPort}"));
+        var relay = new RelayProcess(process, new Uri($"http://{httpAddress}:{httpPort}"), start.Environment["Relay__CountersToken"]!);
         process.OutputDataReceived += (_, e) => relay.Append(e.Data);
         process.ErrorDataReceived += (_, e) => relay.Append(e.Data);
         process.BeginOutputReadLine();

@@ -8,7 +8,7 @@ namespace HamachiCloud.Agent.Commands;
 /// <summary>
 /// The verbs that ask the running daemon over its Unix socket: <c>status</c>, <c>list</c>,
 /// <c>create</c>, <c>join</c>, <c>leave</c>, <c>go-online</c>, <c>go-offline</c>, <c>set-nick</c>,
-/// <c>netcheck</c>, <c>advertise-routes</c>, and <c>ping</c> (resolves the peer through <c>list</c>, then the system ping).
+/// <c>netcheck</c>, <c>advertise-routes</c>, <c>set --accept-routes</c>, and <c>ping</c> (resolves the peer through <c>list</c>, then the system ping).
 /// </summary>
 public static class ClientCommands
 {
@@ -24,6 +24,7 @@ public static class ClientCommands
                 "netcheck" => Netcheck(socket, args, stdout),
                 "ping" => Ping(socket, args, stdout, stderr),
                 IpcCommands.AdvertiseRoutes => AdvertiseRoutes(socket, args, stdout, stderr),
+                "set" => Set(socket, args, stdout, stderr),
                 _ => Command(verb, socket, args, stdout, stderr),
             };
         }
@@ -56,6 +57,12 @@ public static class ClientCommands
             ["map", status.MapVersion is null ? "none" : $"v{status.MapVersion} from {status.MapSource}"],
             ["tunnels", status.Tunnels.ToString()],
             ["routes", status.Routes is { Count: > 0 } r ? string.Join(", ", r) : "-"],
+            ["public routes", (status.AcceptPublicRoutes, status.ServerAcceptsPublicRoutes) switch
+            {
+                (true, true) => "accepted",
+                (true, false) => "accepted here, not on the server",
+                _ => "not accepted (`hamachi set --accept-routes`)",
+            } + (status.RoutesRefused > 0 ? $"; {status.RoutesRefused} gateway route(s) refused by this agent" : "")],
             .. status.Serving is { Count: > 0 } s ? [["gateway for", string.Join(", ", s)]] : Array.Empty<string[]>(),
             .. (status.RouteConflicts ?? []).Select(c => new[] { "not routed", c }),
         ]);
@@ -87,6 +94,11 @@ public static class ClientCommands
             if (network.OpenToAnyone)
             {
                 stdout.WriteLine($"  open: anyone who knows the id {network.NetworkId} can join, without a password or approval");
+            }
+
+            if (network.PublicRoutes is { } offered)
+            {
+                stdout.WriteLine($"  {offered}");
             }
 
             Output.Table(stdout, ["  nickname", "device", "ip", "status", "path", "latency", "endpoint", "handshake"],
@@ -210,6 +222,34 @@ public static class ClientCommands
         else
         {
             stderr.WriteLine($"hamachi advertise-routes: {result.Error} ({result.ErrorCode})");
+        }
+
+        return result.Ok ? CommandLine.Ok : CommandLine.Failure;
+    }
+
+    private static int Set(string socket, CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        bool? accept = args.Flag("--accept-routes=false") ? false : args.Flag("--accept-routes") || args.Flag("--accept-routes=true") ? true : null;
+        if (accept is null || args.Positionals.Count != 0 || (args.Flag("--accept-routes=false") && (args.Flag("--accept-routes") || args.Flag("--accept-routes=true"))))
+        {
+            stderr.WriteLine("hamachi set: expected --accept-routes, --accept-routes=true or --accept-routes=false");
+            return CommandLine.Usage;
+        }
+
+        var result = IpcClient.Result<CommandResult>(Call(socket, IpcCommands.SetAcceptRoutes, accept.Value ? "true" : "false"));
+        if (args.Json)
+        {
+            Output.Json(stdout, result);
+        }
+        else if (result.Ok)
+        {
+            stdout.WriteLine(accept.Value
+                ? "set: ok: this device accepts public gateway routes (approved routes outside the private ranges; `hamachi list` shows them)"
+                : "set: ok: this device does not accept public gateway routes (private and ULA routes still apply)");
+        }
+        else
+        {
+            stderr.WriteLine($"hamachi set: {result.Error} ({result.ErrorCode})");
         }
 
         return result.Ok ? CommandLine.Ok : CommandLine.Failure;

@@ -28,6 +28,8 @@ public static class CommandLine
           go-online ID | go-offline ID | set-nick NAME | ping PEER [--count N]
           advertise-routes ID [CIDR...]            as a gateway of network ID, offer these LAN prefixes
                                                    (an admin approves them; none: withdraw all)
+          set --accept-routes[=true|false]         accept (or stop accepting) public gateway routes on this
+                                                   device; off by default, private and ULA routes need no consent
 
         Every command takes --state-dir DIR (default /var/lib/hamachi, or $HAMACHI_STATE_DIR)
         and --json (machine-readable output).
@@ -55,6 +57,9 @@ public static class CommandLine
                 return WithArgs(args, [], [], stderr, a => Enrol.LoginCommand.Logout(a, stdout, stderr));
             case "daemon":
                 return WithArgs(args, ["--interface", "--port", "--group", "--socket"], [], stderr, a => Daemon.DaemonCommand.Run(a, stdout, stderr));
+            case "set":
+                return WithArgs(args, ["--socket"], ["--accept-routes", "--accept-routes=true", "--accept-routes=false"], stderr,
+                    a => ClientCommands.Run(args[0], a, stdout, stderr));
             case "status" or "list" or "netcheck" or "create" or "join" or "leave" or "go-online" or "go-offline" or "set-nick" or "ping" or "advertise-routes":
                 return WithArgs(args, ["--password", "--socket", "--count", "--type"], [], stderr, a => ClientCommands.Run(args[0], a, stdout, stderr));
             default:

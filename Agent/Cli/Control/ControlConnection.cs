@@ -102,6 +102,9 @@ public sealed class ControlConnection : IAsyncDisposable
     public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
         _hub.InvokeAsync<CommandResult>(nameof(IAgentHub.AdvertiseRoutes), networkId, prefixes.ToArray(), ct);
 
+    public Task<CommandResult> SetAcceptRoutesAsync(bool accept, CancellationToken ct) =>
+        _hub.InvokeAsync<CommandResult>(nameof(IAgentHub.SetAcceptRoutes), accept, ct);
+
     public Task<RelayTokenGrant> GetRelayTokensAsync(string peerNodeKey, CancellationToken ct) =>
         _hub.InvokeAsync<RelayTokenGrant>(nameof(IAgentHub.GetRelayTokens), peerNodeKey, ct);
 

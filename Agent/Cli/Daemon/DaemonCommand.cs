@@ -80,7 +80,8 @@ public static class DaemonCommand
             device.Start();
 
             using var routing = new LinuxHostRouting(tun.Name, v4.Network, v6.Network);
-            using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout, routing);
+            var underlay = new UnderlayPaths(enrolment.ServerUrl, stdout);
+            using var host = new DaemonHost(state, enrolment, device, TimeProvider.System, stdout, routing, underlay.Current);
             ControlLoop? control = null;
             var ownPort = device.ListenPort;
             using var traversal = new DaemonTraversal(conn, nodeKey, device, TimeProvider.System, stdout, () => control?.Current, host.Relays,

@@ -17,8 +17,10 @@ namespace HamachiCloud.Agent.Daemon;
 /// reconciler's plan on the <see cref="WireGuardDevice"/>, tracks peers to verify, and answers
 /// the CLI. With an <see cref="IHostRouting"/> it also keeps the host's gateway routes in step with the
 /// map (<see cref="GatewayRoutes"/>): routes to approved LAN prefixes, conflicts reported instead of
-/// installed, forwarding + masquerade on a gateway. Thread-safe: server events, IPC requests and the
-/// liveness timer take one lock.
+/// installed, forwarding + masquerade on a gateway. Before the tunnels or the routes see a map, the agent's own
+/// <see cref="RouteAcceptance"/> drops public prefixes this device did not accept (its local choice,
+/// <c>routes.json</c>) and any prefix covering its underlay path (server, relays, default gateway, peers' endpoints
+/// in use), logging each once. Thread-safe: server events, IPC requests and the liveness timer take one lock.
 /// </summary>
 public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
 {
@@ -40,14 +42,25 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private readonly Dictionary<System.Net.IPNetwork, string> _routes = [];
     private IReadOnlyList<RouteConflict> _routeConflicts = [];
     private IReadOnlyList<System.Net.IPNetwork> _served = [];
+    private readonly Func<IReadOnlyList<UnderlayAddress>> _hostUnderlay;
+    private readonly HashSet<string> _refusalsLogged = [];
+    private IReadOnlyList<RouteConflict> _refused = [];
+    private bool _acceptPublic;
     private NetworkMap? _map;
     private CachedMap? _cache;
     private string _mapSource = "none";
 
     /// <param name="routing">The host's routing for gateway networks; null: no routes are touched (tests, `hamachi up`).</param>
-    public DaemonHost(StateDirectory state, Enrolment enrolment, WireGuardDevice device, TimeProvider time, TextWriter log, IHostRouting? routing = null)
+    /// <param name="hostUnderlay">
+    /// The server's addresses and the default gateways (asked at every map); the relays come from the map and the peers'
+    /// endpoints in use from the device. Null: none.
+    /// </param>
+    public DaemonHost(
+        StateDirectory state, Enrolment enrolment, WireGuardDevice device, TimeProvider time, TextWriter log, IHostRouting? routing = null,
+        Func<IReadOnlyList<UnderlayAddress>>? hostUnderlay = null)
     {
         _routing = routing;
+        _hostUnderlay = hostUnderlay ?? (() => []);
         ArgumentNullException.ThrowIfNull(enrolment);
         _state = state;
         _enrolment = enrolment;
@@ -56,6 +69,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             : throw new InvalidDataException($"{state.File(StateDirectory.EnrolmentFile)}: serverIdentityKey is not an Ed25519 public key");
         _device = device;
         _time = time;
+        _acceptPublic = state.LoadRoutePreferences().AcceptPublicRoutes;
         _log = log;
         _nudge = new HandshakeNudge(device.PublicKey);
         _livenessTimer = time.CreateTimer(_ => CheckLiveness(), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
@@ -186,7 +200,8 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
                 _enrolment.VirtualIPv4, _enrolment.VirtualIPv6, _device.PublicKey.ToBase64(), _device.ListenPort, _map?.Version, _mapSource, _applied.Count,
                 [.. _routes.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal).Select(r => $"{r.Key} via {r.Value}")],
                 [.. _routeConflicts.Select(c => c.Message)],
-                [.. _served.Select(p => p.ToString())]);
+                [.. _served.Select(p => p.ToString())],
+                _acceptPublic, _map?.AcceptPublicRoutes ?? false, _refusalsLogged.Count);
         }
     }
 
@@ -198,7 +213,8 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             var stats = _device.GetPeerStatistics().ToDictionary(s => s.PublicKey);
             var peers = (_map?.Peers ?? []).ToDictionary(p => p.DeviceId);
             return [.. (_map?.Networks ?? []).Select(n => new NetworkListing(n.NetworkId, n.Name, n.Type.ToString(), n.Online,
-                [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))], Routes(n), n.OpenToAnyone, n.OverPlanLimit))];
+                [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))], Routes(n), n.OpenToAnyone,
+                PublicRoutes(n), n.OverPlanLimit))];
         }
     }
 
@@ -223,6 +239,37 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     public Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct) =>
         Connection().AdvertiseRoutesAsync(networkId, prefixes, ct);
 
+    /// <summary>
+    /// Turning acceptance on asks the server first (its map then carries public routes) and takes effect locally only
+    /// if it agrees; turning it off takes effect locally at once (the routes go now), then tells the server.
+    /// </summary>
+    public async Task<CommandResult> SetAcceptRoutesAsync(bool accept, CancellationToken ct)
+    {
+        if (!accept)
+        {
+            SetLocalAcceptance(false);
+        }
+
+        CommandResult result;
+        try
+        {
+            result = await Connection().SetAcceptRoutesAsync(accept, ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Microsoft.AspNetCore.SignalR.HubException)
+        {
+            result = new CommandResult(false, "not_connected", e.Message);
+        }
+
+        if (result.Ok && accept)
+        {
+            SetLocalAcceptance(true);
+        }
+
+        return result.Ok || accept
+            ? result
+            : result with { Error = $"public routes are no longer accepted on this device (removed now), but the server was not told: {result.Error}" };
+    }
+
     public void Dispose()
     {
         _livenessTimer.Dispose();
@@ -232,10 +279,49 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
     private ControlConnection Connection() =>
         Control?.Current ?? throw new InvalidOperationException($"not connected to {_enrolment.ServerUrl}: {Control?.LastError ?? "connecting"}");
 
+    private void SetLocalAcceptance(bool accept)
+    {
+        lock (_lock)
+        {
+            if (_acceptPublic == accept)
+            {
+                return;
+            }
+
+            _state.SaveRoutePreferences(new RoutePreferences(accept));
+            _acceptPublic = accept;
+            _log.WriteLine($"hamachi: public gateway routes {(accept ? "accepted" : "no longer accepted")} on this device");
+            if (_map is not null)
+            {
+                Apply();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The map as this device takes it: <see cref="RouteAcceptance"/> drops public prefixes it did not accept and prefixes
+    /// covering its underlay path; each refusal is logged once. Caller holds the lock.
+    /// </summary>
+    private NetworkMap Accepted()
+    {
+        var inUse = _device.GetPeerStatistics().Select(s => s.Endpoint).OfType<System.Net.IPEndPoint>()
+            .Select(e => new UnderlayAddress(e.Address, "a peer's endpoint in use"));
+        IReadOnlyList<UnderlayAddress> underlay = [.. _hostUnderlay(), .. RouteAcceptance.Relays(_map!), .. inUse];
+        var accepted = RouteAcceptance.Filter(_map!, _acceptPublic, underlay, out var refused);
+        foreach (var refusal in refused.Where(r => _refusalsLogged.Add(r.Message)))
+        {
+            _log.WriteLine($"hamachi: {refusal.Message}");
+        }
+
+        _refused = refused;
+        return accepted;
+    }
+
     /// <summary>Performs the reconciler's plan. Caller holds the lock.</summary>
     private void Apply()
     {
-        var plan = PeerReconciler.Reconcile(_applied, _map!, _device.PublicKey, candidateEndpoints: Traversal is null);
+        var map = Accepted();
+        var plan = PeerReconciler.Reconcile(_applied, map, _device.PublicKey, candidateEndpoints: Traversal is null);
         _log.WriteLine($"hamachi: {_time.GetUtcNow():HH:mm:ss.fff} map v{_map!.Version} ({_mapSource}): {_map.Peers.Count(p => p.Online)}/{_map.Peers.Count} peers online; tunnels +{plan.Upserts.Count} -{plan.Removals.Count}");
         foreach (var key in plan.Removals)
         {
@@ -253,7 +339,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             Traversal?.Reapply(config.PublicKey);
         }
 
-        Traversal?.Apply(_map.Peers.Where(p => p.Online).Select(p => (Key: Key(p), Peer: p))
+        Traversal?.Apply(map.Peers.Where(p => p.Online).Select(p => (Key: Key(p), Peer: p))
             .Where(p => p.Key is not null && _applied.ContainsKey(p.Key)).Select(p => (p.Key!, p.Peer)));
 
         foreach (var skipped in plan.Skipped)
@@ -261,19 +347,20 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             _log.WriteLine($"hamachi: {skipped}");
         }
 
-        ApplyRoutes();
+        ApplyRoutes(map);
     }
 
-    /// <summary>Brings the host's gateway routes and forwarding in step with the map. Caller holds the lock.</summary>
-    private void ApplyRoutes()
+    /// <summary>Brings the host's gateway routes and forwarding in step with the (accepted) map. Caller holds the lock.</summary>
+    private void ApplyRoutes(NetworkMap map)
     {
         if (_routing is null)
         {
+            _routeConflicts = _refused;
             return;
         }
 
-        var plan = GatewayRoutes.Plan(_map!, _routing.LocalPrefixes());
-        var conflicts = plan.Conflicts.ToList();
+        var plan = GatewayRoutes.Plan(map, _routing.LocalPrefixes());
+        var conflicts = _refused.Concat(plan.Conflicts).ToList();
         foreach (var (prefix, via) in _routes.Where(r => !plan.Install.ContainsKey(r.Key)).ToList())
         {
             _routing.RemoveRoute(prefix);
@@ -301,7 +388,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             }
         }
 
-        foreach (var conflict in conflicts.Where(c => !_routeConflicts.Any(old => old.Message == c.Message)))
+        foreach (var conflict in conflicts.Where(c => !_refused.Contains(c) && !_routeConflicts.Any(old => old.Message == c.Message)))
         {
             _log.WriteLine($"hamachi: {conflict.Message}");
         }
@@ -343,10 +430,32 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
                 RouteStatus.Rejected => "rejected",
                 _ when r.GatewayDeviceId == _enrolment.DeviceId => _served.Contains(prefix) ? "serving" : "approved, not serving",
                 _ when _routes.ContainsKey(prefix) => "routed",
-                _ => _routeConflicts.FirstOrDefault(c => c.Prefix == prefix) is { } c ? $"not routed: {c.Message}" : "not routed",
+                _ when _routeConflicts.FirstOrDefault(c => c.Prefix == prefix) is { } c => $"not routed: {c.Message}",
+                _ when r.Public && !_acceptPublic => "not routed: public route, not accepted on this device (`hamachi set --accept-routes`)",
+                _ when r.Public && _map?.AcceptPublicRoutes != true => "not routed: public route, accepted here but not on the server (`hamachi set --accept-routes` or the Portal)",
+                _ => "not routed",
             };
             return new RouteListing(r.Prefix, gateway, status);
         })];
+    }
+
+    /// <summary>The line of <c>hamachi list</c> about the public routes a gateway network offers (null when it offers none).</summary>
+    private string? PublicRoutes(NetworkInfo network)
+    {
+        var offered = (network.Routes ?? []).Where(r => r.Public && r.Status == RouteStatus.Approved && r.GatewayDeviceId != _enrolment.DeviceId)
+            .Select(r => r.Prefix).Distinct().ToList();
+        if (offered.Count == 0)
+        {
+            return null;
+        }
+
+        var list = string.Join(", ", offered);
+        return (_acceptPublic, _map?.AcceptPublicRoutes == true) switch
+        {
+            (true, true) => $"public routes offered by the gateway: {list} — accepted on this device (`hamachi set --accept-routes=false` refuses them)",
+            (true, false) => $"public routes offered by the gateway: {list} — accepted here, not on the server (`hamachi set --accept-routes` or the Portal)",
+            _ => $"public routes offered by the gateway: {list} — not accepted on this device (`hamachi set --accept-routes` accepts them)",
+        };
     }
 
     private void Save()

@@ -25,4 +25,7 @@ public interface IDaemonBackend
 
     /// <summary>Replaces the LAN prefixes this device advertises as a gateway of the network (none: withdraw all).</summary>
     Task<CommandResult> AdvertiseRoutesAsync(string networkId, IReadOnlyList<string> prefixes, CancellationToken ct);
+
+    /// <summary>Whether this device accepts public gateway routes: locally (its own filter) and on the server (what its map carries).</summary>
+    Task<CommandResult> SetAcceptRoutesAsync(bool accept, CancellationToken ct);
 }

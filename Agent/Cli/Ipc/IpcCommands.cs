@@ -13,4 +13,5 @@ public static class IpcCommands
     public const string SetNick = "set-nick";
     public const string Netcheck = "netcheck";
     public const string AdvertiseRoutes = "advertise-routes";
+    public const string SetAcceptRoutes = "set-accept-routes";
 }

@@ -133,6 +133,12 @@ public sealed class IpcServer : IAsyncDisposable
             IpcCommands.GoOffline => Ok(await _backend.SetOnlineAsync(Arg(0, "network id"), false, ct)),
             IpcCommands.SetNick => Ok(await _backend.SetNicknameAsync(Arg(0, "nickname"), ct)),
             IpcCommands.AdvertiseRoutes => Ok(await _backend.AdvertiseRoutesAsync(Arg(0, "network id"), [.. args.Skip(1)], ct)),
+            IpcCommands.SetAcceptRoutes => Ok(await _backend.SetAcceptRoutesAsync(Arg(0, "true or false") switch
+            {
+                "true" => true,
+                "false" => false,
+                var other => throw new ArgumentException($"{request.Command}: '{other}' is not true or false"),
+            }, ct)),
             _ => Fail($"unknown command '{request.Command}'"),
         };
     }

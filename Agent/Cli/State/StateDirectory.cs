@@ -18,6 +18,7 @@ public sealed class StateDirectory
     public const string TokensFile = "tokens.json";
     public const string MapCacheFile = "netmap.json";
     public const string SocketFile = "hamachi.sock";
+    public const string RoutePreferencesFile = "routes.json";
 
     public StateDirectory(string path)
     {
@@ -85,11 +86,15 @@ public sealed class StateDirectory
 
     public void SaveMapCache(CachedMap cache) => Save(MapCacheFile, cache);
 
-    /// <summary>Deletes enrolment, tokens, map cache and keys (logout). Returns the files removed.</summary>
+    public RoutePreferences LoadRoutePreferences() => Load<RoutePreferences>(RoutePreferencesFile) ?? new RoutePreferences(false);
+
+    public void SaveRoutePreferences(RoutePreferences preferences) => Save(RoutePreferencesFile, preferences);
+
+    /// <summary>Deletes enrolment, tokens, map cache, route preferences and keys (logout). Returns the files removed.</summary>
     public IReadOnlyList<string> Clear()
     {
         var removed = new List<string>();
-        foreach (var name in new[] { EnrolmentFile, TokensFile, MapCacheFile, MachineKeyFile, NodeKeyFile })
+        foreach (var name in new[] { EnrolmentFile, TokensFile, MapCacheFile, RoutePreferencesFile, MachineKeyFile, NodeKeyFile })
         {
             var path = File(name);
             if (System.IO.File.Exists(path))

@@ -72,7 +72,7 @@ public static class LoginHandshake
         var why = response.ErrorCode switch
         {
             LoginErrors.UnknownDevice => "this device is not known to the server (deleted?); run `hamachi login` again",
-            LoginErrors.BadSignature => "the server did not accept this device's machine key signature",
+            LoginErrors.BadSignature => "the server does not know this device with this machine key (deleted, or enrolled again elsewhere?); run `hamachi login` again",
             LoginErrors.KeyExpired => "this device's key has expired; run `hamachi login` again",
             LoginErrors.Banned => "this address or account is banned",
             LoginErrors.UnsupportedVersion => "the server does not speak this agent's protocol version; update the agent",

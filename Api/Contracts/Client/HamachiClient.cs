@@ -113,6 +113,9 @@ public sealed partial class HamachiClient
     public Task<EnrolResponse> EnrolAsync(EnrolRequest request, CancellationToken ct = default) =>
         SendAsync<EnrolResponse>(HttpMethod.Post, "api/v1/devices/enrol", request, ct);
 
+    public Task<DeviceDto> SetDeviceAcceptRoutesAsync(Guid id, SetAcceptRoutesRequest request, CancellationToken ct = default) =>
+        SendAsync<DeviceDto>(HttpMethod.Put, $"api/v1/devices/{id}/accept-routes", request, ct);
+
     public Task DeleteDeviceAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, $"api/v1/devices/{id}", null, ct);
 
     // Setup keys

@@ -12,7 +12,8 @@ namespace HamachiCloud.Api.ControlPlane;
 /// change recording); a refusal becomes a <see cref="CommandResult"/> with the REST error code.
 /// </summary>
 internal sealed class AgentCommands(
-    HamachiDbContext db, NetworkService networks, MemberService members, RouteService routes, MapChangeQueue changes, TimeProvider clock)
+    HamachiDbContext db, NetworkService networks, MemberService members, RouteService routes, MapChangeQueue changes, TimeProvider clock,
+    Devices.DeviceService devices)
 {
     public Task<CommandResult> CreateNetworkAsync(Guid userId, string name, NetworkType type, string? password, CancellationToken ct) =>
         RunAsync(async () => (await networks.CreateAsync(userId, new CreateNetworkRequest(name, type, null, password), ct)).NetworkId);
@@ -81,6 +82,14 @@ internal sealed class AgentCommands(
             var network = await ResolveAsync(networkId, ct);
             await routes.AdvertiseAsync(userId, deviceId, network.Id, prefixes ?? [], ct);
             return network.NetworkId;
+        });
+
+    /// <summary>Whether this device accepts public gateway routes (see <see cref="Devices.DeviceService.SetAcceptRoutesAsync"/>).</summary>
+    public Task<CommandResult> SetAcceptRoutesAsync(Guid userId, Guid deviceId, bool accept, CancellationToken ct) =>
+        RunAsync(async () =>
+        {
+            await devices.SetAcceptRoutesAsync(userId, deviceId, new Contracts.Devices.SetAcceptRoutesRequest(accept), ct);
+            return null;
         });
 
     private async Task<(Guid Id, string NetworkId)> ResolveAsync(string typed, CancellationToken ct)

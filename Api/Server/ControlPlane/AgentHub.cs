@@ -205,6 +205,9 @@ internal sealed class AgentHub(
     public Task<CommandResult> AdvertiseRoutes(string networkId, string[] prefixes) =>
         Command(session => commands.AdvertiseRoutesAsync(session.UserId, session.DeviceId, networkId, prefixes, Context.ConnectionAborted));
 
+    public Task<CommandResult> SetAcceptRoutes(bool accept) =>
+        Command(session => commands.SetAcceptRoutesAsync(session.UserId, session.DeviceId, accept, Context.ConnectionAborted));
+
     public Task<RelayTokenGrant> GetRelayTokens(string peerNodeKey)
     {
         var session = RequireLogin();

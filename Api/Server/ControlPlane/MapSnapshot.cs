@@ -10,9 +10,13 @@ namespace HamachiCloud.Api.ControlPlane;
 /// </summary>
 internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IReadOnlyList<MapSnapshot.Dev> Devices, IReadOnlyList<RelayInfo>? Relays = null)
 {
-    /// <summary>A network; <paramref name="Routes"/> are its gateway routes (any status), gateway networks only.</summary>
+    /// <summary>
+    /// A network; <paramref name="Routes"/> are its gateway routes (any status), gateway networks only;
+    /// <paramref name="AllowPublicRoutes"/>: its owner lets it carry public routes.
+    /// </summary>
     public sealed record Net(
-        Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members, IReadOnlyList<Route>? Routes = null, bool OpenToAnyone = false);
+        Guid Id, string NetworkId, string Name, NetworkType Type, IReadOnlyList<Member> Members, IReadOnlyList<Route>? Routes = null, bool OpenToAnyone = false,
+        bool AllowPublicRoutes = false);
 
     /// <summary>A LAN prefix (canonical CIDR) advertised by a device in a gateway network.</summary>
     public sealed record Route(Guid DeviceId, string Prefix, RouteStatus Status);
@@ -23,7 +27,10 @@ internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IRea
     /// </summary>
     public sealed record Member(Guid UserId, string Nickname, MemberRole Role, HubRole HubRole, MemberStatus Status, bool OverPlanLimit = false);
 
-    /// <summary>A device; <paramref name="NodeKey"/> is base64, <paramref name="Connected"/> means it has a control session.</summary>
+    /// <summary>
+    /// A device; <paramref name="NodeKey"/> is base64, <paramref name="Connected"/> means it has a control session,
+    /// <paramref name="AcceptPublicRoutes"/> that its map may carry public gateway routes.
+    /// </summary>
     public sealed record Dev(
         Guid Id,
         Guid UserId,
@@ -33,5 +40,6 @@ internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IRea
         IPAddress IPv6,
         bool Connected,
         IReadOnlyList<string> Endpoints,
-        IReadOnlySet<Guid> OfflineIn);
+        IReadOnlySet<Guid> OfflineIn,
+        bool AcceptPublicRoutes = false);
 }

@@ -17,7 +17,7 @@ internal static class MapSnapshotLoader
             .ToListAsync(ct);
         var networks = await db.Networks
             .Where(n => networkIds.Contains(n.Id))
-            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.Plan!.PremiumFeatures })
+            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.AllowPublicRoutes, n.Plan!.PremiumFeatures })
             .ToListAsync(ct);
         var members = await db.Memberships
             .Where(m => networkIds.Contains(m.NetworkId) && m.Status == MemberStatus.Active)
@@ -46,10 +46,12 @@ internal static class MapSnapshotLoader
                 byNetwork[n.Id].Select(m => new MapSnapshot.Member(
                     m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status, m.OverPlanLimit)).ToList(),
                 n.Type == NetworkType.Gateway ? routes[n.Id].ToList() : null,
-                n.JoinPolicy == JoinPolicy.Open)).ToList(),
+                n.JoinPolicy == JoinPolicy.Open,
+                n.AllowPublicRoutes)).ToList(),
             devices.Select(d => new MapSnapshot.Dev(
                 d.Id, d.UserId, d.Name, ToBase64(d.NodeKey), d.VirtualIPv4, d.VirtualIPv6, d.ConnectionId is not null,
-                d.Endpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries), offline[d.Id].ToHashSet())).ToList());
+                d.Endpoints.Split(' ', StringSplitOptions.RemoveEmptyEntries), offline[d.Id].ToHashSet(),
+                d.AcceptPublicRoutes)).ToList());
     }
 
     private static string ToBase64(string hex) => Convert.ToBase64String(Convert.FromHexString(hex));

@@ -1,4 +1,5 @@
 using HamachiCloud.Protocol.Control;
+using HamachiCloud.Protocol.Routing;
 
 namespace HamachiCloud.Api.ControlPlane;
 
@@ -13,6 +14,9 @@ namespace HamachiCloud.Api.ControlPlane;
 /// device's approved LAN prefixes join its AllowedIps for the devices that reach it through that
 /// gateway network (and only them); the network lists the approved routes of its gateway devices,
 /// plus this device's own routes with their status (pending, rejected) so the gateway knows what it serves.
+/// Public routes (outside the private and ULA ranges, <see cref="RouteScope"/>) count as approved only in a
+/// network that allows them, and join a gateway's AllowedIps only in the map of a device that accepts public
+/// routes; the network still lists them, marked public, so the member sees what it is offered.
 /// A member over the plan limit (<see cref="MapSnapshot.Member.OverPlanLimit"/>) is left out of everyone's lists and
 /// peers; its own map lists the network (flagged <see cref="NetworkInfo.OverPlanLimit"/>) with its own devices only.
 /// </summary>
@@ -67,7 +71,8 @@ internal static class NetworkMapBuilder
                         peer.Via.Add(network.Id);
                         foreach (var route in network.Routes ?? [])
                         {
-                            if (route.DeviceId == device.Id && route.Status == RouteStatus.Approved && gateways.Contains(device.Id))
+                            if (route.DeviceId == device.Id && Effective(network, route) == RouteStatus.Approved && gateways.Contains(device.Id)
+                                && (self.AcceptPublicRoutes || !RouteScope.IsPublic(route.Prefix)))
                             {
                                 (prefixes.TryGetValue(device.Id, out var set) ? set : prefixes[device.Id] = new SortedSet<string>(StringComparer.Ordinal)).Add(route.Prefix);
                             }
@@ -82,7 +87,7 @@ internal static class NetworkMapBuilder
 
         var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via, prefixes.GetValueOrDefault(p.Device.Id))).ToList();
         return new NetworkMap(version, self.Id, now, now + ControlProtocol.MapLifetime, self.IPv4.ToString(), self.IPv6.ToString(),
-            overlayPrefixV4, networks, peerInfos, snapshot.Relays ?? []);
+            overlayPrefixV4, networks, peerInfos, snapshot.Relays ?? [], self.AcceptPublicRoutes);
     }
 
     /// <summary>Whether <paramref name="self"/>'s devices may reach <paramref name="peer"/>'s devices in a network of this type.</summary>
@@ -104,10 +109,18 @@ internal static class NetworkMapBuilder
         network.Type != NetworkType.Gateway
             ? null
             : (network.Routes ?? [])
-                .Where(r => gateways.Contains(r.DeviceId) && (r.DeviceId == selfId || r.Status == RouteStatus.Approved))
-                .OrderBy(r => r.Prefix, StringComparer.Ordinal).ThenBy(r => r.DeviceId)
-                .Select(r => new RouteInfo(r.Prefix, r.DeviceId, r.Status))
+                .Select(r => (Route: r, Status: Effective(network, r)))
+                .Where(r => gateways.Contains(r.Route.DeviceId) && (r.Route.DeviceId == selfId || r.Status == RouteStatus.Approved))
+                .OrderBy(r => r.Route.Prefix, StringComparer.Ordinal).ThenBy(r => r.Route.DeviceId)
+                .Select(r => new RouteInfo(r.Route.Prefix, r.Route.DeviceId, r.Status, RouteScope.IsPublic(r.Route.Prefix)))
                 .ToList();
+
+    /// <summary>
+    /// A route's status as maps see it: an approved public route of a network that does not (or no longer)
+    /// allows public routes is not in force (the network update rejects them too; this holds if a row says otherwise).
+    /// </summary>
+    private static RouteStatus Effective(MapSnapshot.Net network, MapSnapshot.Route route) =>
+        route.Status == RouteStatus.Approved && !network.AllowPublicRoutes && RouteScope.IsPublic(route.Prefix) ? RouteStatus.Rejected : route.Status;
 
     private static PeerInfo ToPeer(MapSnapshot.Dev d, List<Guid> via, SortedSet<string>? prefixes) =>
         new(d.Id, d.Name, d.NodeKey, d.IPv4.ToString(), d.IPv6.ToString(), [$"{d.IPv4}/32", $"{d.IPv6}/128", .. prefixes ?? []], d.Endpoints, d.Connected, via);

@@ -8,11 +8,12 @@ internal static class NetworkMapDiff
     /// <summary>
     /// Peers and networks added or changed (whole records) and removed, from <paramref name="from"/>
     /// to <paramref name="to"/>; null when a delta cannot express the change (the device's own
-    /// addresses or overlay changed) and a full map must be sent.
+    /// addresses, overlay or acceptance of public routes changed) and a full map must be sent.
     /// </summary>
     public static NetworkMapDelta? Diff(NetworkMap from, NetworkMap to)
     {
-        if (from.DeviceId != to.DeviceId || from.SelfIPv4 != to.SelfIPv4 || from.SelfIPv6 != to.SelfIPv6 || from.OverlayPrefixV4 != to.OverlayPrefixV4)
+        if (from.DeviceId != to.DeviceId || from.SelfIPv4 != to.SelfIPv4 || from.SelfIPv6 != to.SelfIPv6 || from.OverlayPrefixV4 != to.OverlayPrefixV4
+            || from.AcceptPublicRoutes != to.AcceptPublicRoutes)
         {
             return null;
         }

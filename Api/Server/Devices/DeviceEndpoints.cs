@@ -20,6 +20,9 @@ internal static class DeviceEndpoints
         write.MapPut("/{id:guid}/name", (Guid id, RenameDeviceRequest body, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>
             s.RenameAsync(u.UserId(), id, body, ct))
             .WithSummary("Rename a device");
+        write.MapPut("/{id:guid}/accept-routes", (Guid id, SetAcceptRoutesRequest body, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>
+            s.SetAcceptRoutesAsync(u.UserId(), id, body, ct))
+            .WithSummary("Whether the device accepts public gateway routes (off by default; its agent must accept them too)");
         write.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal u, DeviceService s, CancellationToken ct) =>
             {
                 await s.DeleteAsync(u.UserId(), id, ct);

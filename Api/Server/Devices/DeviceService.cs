@@ -4,7 +4,7 @@ using HamachiCloud.Api.ControlPlane;
 
 namespace HamachiCloud.Api.Devices;
 
-/// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, delete.</summary>
+/// <summary>Enrolled devices of an account: enrol (with addresses), list, rename, accept public routes, delete.</summary>
 internal sealed class DeviceService(
     HamachiDbContext db, AddressAllocator addresses, AuditLog audit, TimeProvider clock, MapChangeQueue changes, LiveSessions sessions, Sessions.SessionService oauthSessions)
 {
@@ -76,6 +76,26 @@ internal sealed class DeviceService(
     }
 
     /// <summary>
+    /// Whether the device accepts public gateway routes (from its agent, <c>hamachi set --accept-routes</c>, or the
+    /// Portal). Audited; the device's next map carries or drops them.
+    /// </summary>
+    public async Task<DeviceDto> SetAcceptRoutesAsync(Guid userId, Guid id, SetAcceptRoutesRequest request, CancellationToken ct)
+    {
+        new Validator().Check(request.Accept is not null, "accept", "is required (true or false)").ThrowIfInvalid();
+        var device = await MineAsync(userId, id, ct);
+        if (device.AcceptPublicRoutes != request.Accept!.Value)
+        {
+            device.AcceptPublicRoutes = request.Accept.Value;
+            audit.Record(userId, request.Accept.Value ? "device.routes-accepted" : "device.routes-refused", "device", device.Id,
+                $"{device.Name}: public gateway routes {(request.Accept.Value ? "accepted" : "not accepted")}");
+            await db.SaveChangesAsync(ct);
+            changes.DeviceChanged(device.Id);
+        }
+
+        return ToDto(device);
+    }
+
+    /// <summary>
     /// Deletes the device: its keys stop being accepted, its addresses are freed, and the <c>hamachi login</c>
     /// sign-in that enrolled it is revoked with its tokens (a stolen laptop's stored refresh token dies with it).
     /// </summary>
@@ -102,5 +122,6 @@ internal sealed class DeviceService(
     private static bool IsKeyHex(string? s) => s is { Length: 64 } && s.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     internal static DeviceDto ToDto(Device d) =>
-        new(d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.NodeKey, d.CreatedAt, d.LastSeenAt, d.KeyExpiresAt, NatReports.FromJson(d.NatReport), d.ConnectionId is not null);
+        new(d.Id, d.Name, d.VirtualIPv4.ToString(), d.VirtualIPv6.ToString(), d.NodeKey, d.CreatedAt, d.LastSeenAt, d.KeyExpiresAt, NatReports.FromJson(d.NatReport), d.ConnectionId is not null,
+            d.AcceptPublicRoutes);
 }

@@ -34,6 +34,7 @@ internal static class ApiServices
         var database = Bind<DatabaseOptions>(builder, DatabaseOptions.Section, new DatabaseOptions.Validator());
         var identity = Bind<IdentityServerOptions>(builder, IdentityServerOptions.Section, new IdentityServerOptions.Validator());
         Bind<AddressPoolOptions>(builder, AddressPoolOptions.Section, new AddressPoolOptions.Validator());
+        Bind<Routes.RouteOptions>(builder, Routes.RouteOptions.Section, new Routes.RouteOptions.Validator());
         Bind<BootstrapOptions>(builder, BootstrapOptions.Section, new BootstrapOptions.Validator());
         var redis = Bind<RedisOptions>(builder, RedisOptions.Section, null);
         var controlPlane = Bind<ControlPlaneOptions>(builder, ControlPlaneOptions.Section, new ControlPlaneOptions.Validator());

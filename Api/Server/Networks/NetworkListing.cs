@@ -46,7 +46,7 @@ internal static class NetworkListing
             var n = r.Network;
             return new NetworkDto(n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.PasswordHash is not null, n.IsLocked, n.OwnerId,
                 plan, limit, r.Active, r.Me?.Role, r.Me?.Status, n.CreatedAt,
-                online.GetValueOrDefault(n.Id), manager ? r.Pending : null, r.Plan!.PremiumFeatures, r.OverLimit);
+                online.GetValueOrDefault(n.Id), manager ? r.Pending : null, n.AllowPublicRoutes, r.Plan!.PremiumFeatures, r.OverLimit);
         }).ToList();
     }
 

@@ -135,6 +135,11 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             changed.Add(locked ? "locked" : "unlocked");
         }
 
+        if (request.AllowPublicRoutes is { } allowPublic && allowPublic != network.AllowPublicRoutes)
+        {
+            await SetAllowPublicRoutesAsync(userId, network, allowPublic, changed, ct);
+        }
+
         if (network.JoinPolicy == JoinPolicy.Password && network.PasswordHash is null)
         {
             throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed, "password: is required by the password join policy");
@@ -144,6 +149,38 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
         await db.SaveChangesAsync(ct);
         changes.NetworkChanged(network.Id);
         return await ToDtoAsync(network, userId, ct);
+    }
+
+    /// <summary>
+    /// Only the owner lets a gateway network carry public routes (a member's device still installs them only
+    /// if it accepts them). Turning it off rejects the approved public routes at once, each audited.
+    /// </summary>
+    private async Task SetAllowPublicRoutesAsync(Guid userId, Network network, bool allow, List<string> changed, CancellationToken ct)
+    {
+        if (network.OwnerId != userId)
+        {
+            throw new ApiProblemException(403, ErrorCodes.NotOwner, "allowPublicRoutes: only the owner can change whether the network carries public routes");
+        }
+
+        new Validator()
+            .Check(network.Type == NetworkType.Gateway, "allowPublicRoutes", $"network {network.NetworkId} is a {network.Type} network; only gateway networks have routes")
+            .ThrowIfInvalid();
+
+        network.AllowPublicRoutes = allow;
+        changed.Add($"allowPublicRoutes={allow}");
+        if (allow)
+        {
+            return;
+        }
+
+        var approved = await db.GatewayRoutes.Where(r => r.NetworkId == network.Id && r.Status == RouteStatus.Approved).ToListAsync(ct);
+        foreach (var route in approved.Where(r => Protocol.Routing.RouteScope.IsPublic(r.Prefix)))
+        {
+            route.Status = RouteStatus.Rejected;
+            route.DecidedById = userId;
+            route.DecidedAt = clock.GetUtcNow();
+            audit.Record(userId, "route.rejected", "network", network.Id, $"{route.Prefix} via device {route.DeviceId}: the network no longer allows public routes");
+        }
     }
 
     public async Task DeleteAsync(Guid userId, Guid id, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using HamachiCloud.Protocol.Routing;
 
 namespace HamachiCloud.Api.Routes;
 
@@ -9,7 +10,9 @@ namespace HamachiCloud.Api.Routes;
 /// (the canonical text is what is stored and compared), IPv4 or IPv6, and must not overlap the
 /// overlay pools (that would hijack members' virtual addresses) nor any range that is never a LAN:
 /// this-network, loopback, link-local, multicast and reserved, IPv4-mapped IPv6. The overlap rule
-/// also refuses default routes and anything as wide as /1 — no exit node through a gateway.
+/// also refuses default routes and anything as wide as /1 — no exit node through a gateway. Then the
+/// scope (<see cref="RouteScope"/>): a public prefix (outside the private and ULA ranges) only where the
+/// network allows public routes, and no prefix wider than <see cref="RouteOptions"/> lets its scope be.
 /// </summary>
 internal static class RoutePrefixes
 {
@@ -26,9 +29,10 @@ internal static class RoutePrefixes
 
     /// <summary>
     /// The canonical prefix, or null with the reason (a sentence naming the value) it is refused.
-    /// <paramref name="overlays"/> are the deployment's address pools (IPv4 pool and IPv6 ULA).
+    /// <paramref name="overlays"/> are the deployment's address pools (IPv4 pool and IPv6 ULA);
+    /// <paramref name="allowPublic"/>: the network allows public routes.
     /// </summary>
-    public static IPNetwork? Check(string? text, IReadOnlyList<IPNetwork> overlays, out string? error)
+    public static IPNetwork? Check(string? text, IReadOnlyList<IPNetwork> overlays, RouteOptions limits, bool allowPublic, out string? error)
     {
         error = null;
         var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
@@ -77,6 +81,28 @@ internal static class RoutePrefixes
                 error = $"'{text}' overlaps {range} ({why}): not a LAN prefix a gateway can serve";
                 return null;
             }
+        }
+
+        var v4 = address.AddressFamily == AddressFamily.InterNetwork;
+        var isPublic = RouteScope.IsPublic(network);
+        if (isPublic && !allowPublic)
+        {
+            error = $"'{text}' is a public prefix (outside {string.Join(", ", RouteScope.PrivateRanges)}): " +
+                "the network does not allow public routes (its owner can turn on allowPublicRoutes; each member's device must still accept them)";
+            return null;
+        }
+
+        var (shortest, key) = (isPublic, v4) switch
+        {
+            (false, true) => (limits.MinPrivatePrefixLengthV4, nameof(RouteOptions.MinPrivatePrefixLengthV4)),
+            (false, false) => (limits.MinPrivatePrefixLengthV6, nameof(RouteOptions.MinPrivatePrefixLengthV6)),
+            (true, true) => (limits.MinPublicPrefixLengthV4, nameof(RouteOptions.MinPublicPrefixLengthV4)),
+            (true, false) => (limits.MinPublicPrefixLengthV6, nameof(RouteOptions.MinPublicPrefixLengthV6)),
+        };
+        if (length < shortest)
+        {
+            error = $"'{text}' is wider than /{shortest}, the widest {(isPublic ? "public" : "private")} {(v4 ? "IPv4" : "IPv6")} route this server allows ({RouteOptions.Section}:{key})";
+            return null;
         }
 
         return network;

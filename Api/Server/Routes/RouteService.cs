@@ -4,6 +4,7 @@ using HamachiCloud.Api.Contracts.Routes;
 using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Api.Devices;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Protocol.Routing;
 using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Routes;
@@ -16,7 +17,8 @@ namespace HamachiCloud.Api.Routes;
 /// not pushed (<see cref="MapSnapshotLoader"/>).
 /// </summary>
 internal sealed class RouteService(
-    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool)
+    HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool,
+    IOptions<RouteOptions> limits)
 {
     /// <summary>Managers see every route; other members the approved ones and their own devices' routes; non-members get 404.</summary>
     public async Task<List<RouteDto>> ListAsync(Guid userId, Guid networkId, CancellationToken ct)
@@ -58,7 +60,7 @@ internal sealed class RouteService(
                 $"this device is not a gateway of {network.NetworkId}: a network admin must give your account the hub role first");
         }
 
-        var wanted = Validate(prefixes);
+        var wanted = Validate(prefixes, network.AllowPublicRoutes);
         var device = await db.Devices.Where(d => d.Id == deviceId && d.UserId == userId).Select(d => new { d.Id, d.Name }).FirstOrDefaultAsync(ct)
             ?? throw ApiProblemException.NotFound("device");
         var existing = await db.GatewayRoutes.Where(r => r.NetworkId == networkId && r.DeviceId == deviceId).ToListAsync(ct);
@@ -92,7 +94,7 @@ internal sealed class RouteService(
         return rows.OrderBy(r => r.Prefix, StringComparer.Ordinal).Select(r => ToDto(r, device.Name)).ToList();
     }
 
-    private List<string> Validate(IReadOnlyList<string>? prefixes)
+    private List<string> Validate(IReadOnlyList<string>? prefixes, bool allowPublic)
     {
         var validator = new Validator();
         var options = pool.Value;
@@ -101,7 +103,7 @@ internal sealed class RouteService(
         var list = prefixes ?? [];
         for (var i = 0; i < list.Count; i++)
         {
-            var network = RoutePrefixes.Check(list[i], overlays, out var error);
+            var network = RoutePrefixes.Check(list[i], overlays, limits.Value, allowPublic, out var error);
             if (network is null)
             {
                 validator.Add($"prefixes[{i}]", error!);
@@ -127,6 +129,13 @@ internal sealed class RouteService(
         if (decision == RouteStatus.Approved)
         {
             await Plans.PlanGates.RequirePremiumAsync(db, network, "approving gateway routes", ct);
+            // Checked again: the network may have stopped allowing public routes, or the caps shrunk, since it was advertised.
+            var options = pool.Value;
+            if (RoutePrefixes.Check(route.Prefix, [options.V4, options.V6], limits.Value, network.AllowPublicRoutes, out var refused) is null)
+            {
+                throw ApiProblemException.BadRequest(ErrorCodes.ValidationFailed, $"prefix: {refused}");
+            }
+
             var prefix = IPNetwork.Parse(route.Prefix);
             var approved = await db.GatewayRoutes.Where(r => r.NetworkId == networkId && r.DeviceId != route.DeviceId && r.Status == RouteStatus.Approved)
                 .Select(r => r.Prefix).ToListAsync(ct);
@@ -154,5 +163,5 @@ internal sealed class RouteService(
     }
 
     private static RouteDto ToDto(GatewayRoute r, string deviceName) =>
-        new(r.Id, r.NetworkId, r.DeviceId, deviceName, r.Prefix, r.Status, r.CreatedAt, r.DecidedById, r.DecidedAt);
+        new(r.Id, r.NetworkId, r.DeviceId, deviceName, r.Prefix, r.Status, r.CreatedAt, r.DecidedById, r.DecidedAt, RouteScope.IsPublic(r.Prefix));
 }

@@ -28,6 +28,8 @@ public sealed class GatewayNetworkTests(ITestOutputHelper output)
     private const int ApiLabPort = 8080;
     private const string Lan = "198.18.77.0/24";
     private const string LanHost = "198.18.77.2";
+    private const string Internet = "203.0.113.0/24";
+    private const string InternetHost = "203.0.113.2";
 
     [SkippableFact]
     public async Task A_member_reaches_a_lan_host_behind_the_gateway_only_after_the_admin_approves_the_prefix()
@@ -140,6 +142,115 @@ public sealed class GatewayNetworkTests(ITestOutputHelper output)
             output.WriteLine(gateway.Output);
             Assert.Equal(0, gateway.ExitCodeAfterStop);
             Assert.NotEqual(0, Shell.TryRun(TimeSpan.FromSeconds(10), "ip", "netns", "exec", gw.Ns.Name, "nft", "list", "table", "inet", "hamachi_gw").ExitCode);
+        }
+        finally
+        {
+            foreach (var daemon in daemons)
+            {
+                daemon.Dispose();
+                output.WriteLine(daemon.Output);
+            }
+
+            foreach (var agent in agents)
+            {
+                Directory.Delete(agent.State, recursive: true);
+            }
+        }
+
+        Assert.All(daemons, d => Assert.Equal(0, d.ExitCodeAfterStop));
+    }
+
+    /// <summary>
+    /// Issue 12 item 1: a gateway whose owner allows public routes advertises a public prefix (203.0.113.0/24, a
+    /// namespace behind the gateway standing for the Internet) and the owner approves it. The member that has not
+    /// accepted public routes gets no route, and even a hand-made route into the overlay carries nothing (its tunnel
+    /// does not take the prefix); `hamachi list` says what is offered. After `hamachi set --accept-routes` the member
+    /// reaches the host; `--accept-routes=false` takes the route away again.
+    /// </summary>
+    [SkippableFact]
+    public async Task Traffic_to_a_public_prefix_of_a_gateway_does_not_leave_a_member_until_it_accepts_public_routes()
+    {
+        Requires.Root();
+        Requires.Command("ping");
+        Requires.Command("nft");
+        using var lab = LabHosts.Up(3);
+        using var inet = NetworkNamespace.Create("inet");
+        var (serverNs, serverAddress) = lab.Hosts[0];
+        var (gwNs, m1Ns) = (lab.Hosts[1].Namespace, lab.Hosts[2].Namespace);
+        Shell.Run("ip", "link", "add", "wan1", "netns", gwNs.Name, "type", "veth", "peer", "name", "eth0", "netns", inet.Name);
+        gwNs.Run("ip", "addr", "add", "203.0.113.1/24", "dev", "wan1");
+        gwNs.Run("ip", "link", "set", "wan1", "up");
+        inet.Run("ip", "addr", "add", $"{InternetHost}/24", "dev", "eth0");
+        inet.Run("ip", "link", "set", "eth0", "up");
+
+        await using var api = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
+        var apiPort = FreeLoopbackPort();
+        api.UseKestrel(apiPort);
+        api.StartServer();
+        using var proxy = NamespaceProxy.Start(serverNs, new IPEndPoint(serverAddress, ApiLabPort), new IPEndPoint(IPAddress.Loopback, apiPort));
+        var server = $"http://{serverAddress}:{ApiLabPort}";
+
+        var owner = await SignUpAsync(api, "owner");
+        var network = await LabPlans.CreateGatewayNetworkAsync(api, owner, "office"); // gateway networks need Premium
+        Assert.True((await owner.UpdateNetworkAsync(network.Id, new UpdateNetworkRequest(AllowPublicRoutes: true))).AllowPublicRoutes);
+        var agents = new List<(NetworkNamespace Ns, string State, string IPv4)>();
+        var daemons = new List<DaemonProcess>();
+        try
+        {
+            foreach (var (ns, i) in new[] { (gwNs, 1), (m1Ns, 2) })
+            {
+                var user = i == 1 ? owner : await SignUpAsync(api, $"member{i}");
+                var key = await user.CreateSetupKeyAsync(new CreateSetupKeyRequest($"agent{i}"));
+                var state = Directory.CreateTempSubdirectory($"hamachi-pub-{i}-").FullName;
+                ns.Run(HamachiCli.Dotnet, HamachiCli.Dll, "login", "--server", server, "--setup-key", key.Key, "--name", i == 1 ? "gw-1" : "member", "--state-dir", state);
+                agents.Add((ns, state, new StateDirectory(state).LoadEnrolment()!.VirtualIPv4));
+                daemons.Add(DaemonProcess.Start(ns, state));
+            }
+
+            var (gw, m1) = (agents[0], agents[1]);
+            Cli(m1.State, "join", network.NetworkId);
+            output.WriteLine(Cli(gw.State, "advertise-routes", network.NetworkId, Internet).Trim());
+            var route = Assert.Single(await owner.ListRoutesAsync(network.Id));
+            Assert.True(route.Public);
+            await owner.ApproveRouteAsync(network.Id, route.Id);
+
+            // The member is told what is offered, and it is not accepted.
+            var tunnel = Stopwatch.StartNew();
+            Assert.True(FirstAnswer(m1.Ns, gw.IPv4, TimeSpan.FromSeconds(30), tunnel) < TimeSpan.FromSeconds(30), $"the member never reached the gateway\n{Logs(daemons)}");
+            const string offered = "public routes offered by the gateway: 203.0.113.0/24 — not accepted on this device";
+            var list = Cli(m1.State, "list");
+            while (!list.Contains(offered, StringComparison.Ordinal) && tunnel.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(100);
+                list = Cli(m1.State, "list");
+            }
+
+            Assert.Contains(offered, list, StringComparison.Ordinal);
+            output.WriteLine(list.Trim());
+            Assert.Contains("not accepted", Cli(m1.State, "status"), StringComparison.Ordinal);
+
+            // No route; even a route made by hand into the overlay carries nothing: the tunnel does not take the prefix.
+            Assert.DoesNotContain("hamachi", m1.Ns.Run("ip", "route", "show", Internet), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.MaxValue, FirstAnswer(m1.Ns, InternetHost, TimeSpan.FromSeconds(3), Stopwatch.StartNew()));
+            m1.Ns.Run("ip", "route", "add", Internet, "dev", "hamachi0");
+            Assert.Equal(TimeSpan.MaxValue, FirstAnswer(m1.Ns, InternetHost, TimeSpan.FromSeconds(3), Stopwatch.StartNew()));
+            m1.Ns.Run("ip", "route", "del", Internet, "dev", "hamachi0");
+            output.WriteLine($"not accepted: member → {InternetHost} unanswered for 3 s (even through a hand-made route)");
+
+            // The member accepts: the route appears and the host answers through the gateway.
+            var accepted = Stopwatch.StartNew();
+            output.WriteLine(Cli(m1.State, "set", "--accept-routes").Trim());
+            var answered = FirstAnswerOnceRouted(m1.Ns, InternetHost, TimeSpan.FromSeconds(30), accepted);
+            Assert.True(answered < TimeSpan.FromSeconds(30),
+                $"the member never reached {InternetHost} after accepting\n{Cli(m1.State, "list")}\n{m1.Ns.Run("ip", "route")}\n{gw.Ns.Run("nft", "list", "ruleset")}\n{Logs(daemons)}");
+            output.WriteLine($"accepted: member pinged {InternetHost} {answered.TotalSeconds:0.00} s after `hamachi set --accept-routes`");
+            Assert.Contains("hamachi0", m1.Ns.Run("ip", "route", "show", Internet), StringComparison.Ordinal);
+            Assert.Contains("accepted on this device (`hamachi set --accept-routes=false`", Cli(m1.State, "list"), StringComparison.Ordinal);
+
+            // And refuses again: the route goes at once.
+            Cli(m1.State, "set", "--accept-routes=false");
+            Assert.DoesNotContain("hamachi0", m1.Ns.Run("ip", "route", "show", Internet), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.MaxValue, FirstAnswer(m1.Ns, InternetHost, TimeSpan.FromSeconds(2), Stopwatch.StartNew()));
         }
         finally
         {

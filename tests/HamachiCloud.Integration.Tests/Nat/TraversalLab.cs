@@ -55,13 +55,15 @@ internal sealed class TraversalLab : IAsyncDisposable
 
     /// <param name="tls">When given, the relay serves its WebSocket as wss:// with this certificate, and the agents trust <see cref="RelayTls.AgentTrust"/> (SSL_CERT_FILE).</param>
     /// <param name="secondRelay">Also start <see cref="SecondRelay"/> (UDP 198.51.100.10:3490, STUN also :3491, WebSocket :8444); relay ids make the first one the Api's first choice.</param>
-    public static async Task<TraversalLab> StartAsync(NatLab lab, NatHost first, NatHost second, RelayTls? tls = null, bool secondRelay = false)
+    /// <param name="beforeAgents">Runs after the owner's network ("traversal") exists and before the agents log in (e.g. to change its plan).</param>
+    public static async Task<TraversalLab> StartAsync(
+        NatLab lab, NatHost first, NatHost second, RelayTls? tls = null, bool secondRelay = false, Func<ApiFactory, Task>? beforeAgents = null)
     {
         var api = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
         var self = new TraversalLab(lab, api);
         try
         {
-            await self.StartAsync(first, second, tls, secondRelay);
+            await self.StartAsync(first, second, tls, secondRelay, beforeAgents);
             return self;
         }
         catch
@@ -93,7 +95,7 @@ internal sealed class TraversalLab : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(NatHost first, NatHost second, RelayTls? tls, bool secondRelay)
+    private async Task StartAsync(NatHost first, NatHost second, RelayTls? tls, bool secondRelay, Func<ApiFactory, Task>? beforeAgents)
     {
         var apiPort = ControlPlaneMeshTests.FreeLoopbackPort();
         Api.UseKestrel(apiPort);
@@ -134,6 +136,11 @@ internal sealed class TraversalLab : IAsyncDisposable
 
         var owner = await ControlPlaneMeshTests.SignUpAsync(Api, "owner");
         await owner.CreateNetworkAsync(new CreateNetworkRequest("traversal", JoinPolicy: JoinPolicy.Open));
+        if (beforeAgents is not null)
+        {
+            await beforeAgents(Api);
+        }
+
         var hosts = new[] { first, second };
         for (var i = 0; i < hosts.Length; i++)
         {

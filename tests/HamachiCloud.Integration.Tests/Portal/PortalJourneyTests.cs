@@ -201,8 +201,9 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         await delete.GetByLabel("Network name").FillAsync(NetworkName);
         await Assertions.Expect(confirmButton).ToBeEnabledAsync();
         await confirmButton.ClickAsync();
-        await page.WaitForURLAsync($"{lab.PortalUrl}/networks");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = NetworkName })).ToHaveCountAsync(0);
+        // The Portal navigates in the circuit (no page load): wait for the address to change, with room for a busy CI machine.
+        await page.WaitForURLAsync($"{lab.PortalUrl}/networks", new() { WaitUntil = WaitUntilState.Commit, Timeout = 45_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = NetworkName })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Empty(await ownerApi.ListNetworksAsync());
         output.WriteLine($"[{run.Elapsed.TotalSeconds:0.0} s] network deleted after typing its name; journey done");
     }

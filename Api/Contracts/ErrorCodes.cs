@@ -24,6 +24,9 @@ public static class ErrorCodes
     public const string OwnerCannotLeave = "owner_cannot_leave";
     public const string NotOwner = "not_owner";
     public const string PremiumRequired = "premium_required";
+
+    /// <summary>402: the network's (or account's) plan does not allow this; the problem's <c>plan</c> names the smallest plan that does.</summary>
+    public const string PlanRequired = "plan_required";
     public const string DeviceLimit = "device_limit";
     public const string AddressPoolExhausted = "address_pool_exhausted";
     public const string Banned = "banned";

@@ -93,7 +93,7 @@ public abstract class ControlPresenceTests(ApiWorld world)
         var f = await world.GetAsync();
         var (owner, s1, s2) = (await TestUser.CreateAsync(f, "hub"), await TestUser.CreateAsync(f, "s1"), await TestUser.CreateAsync(f, "s2"));
         var spokes = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("spokes", NetworkType.HubAndSpoke, JoinPolicy: JoinPolicy.Open));
-        var gateway = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("gw", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var gateway = await TestPlans.CreateGatewayNetworkAsync(f, owner, "gw");
         foreach (var u in new[] { s1, s2 })
         {
             await u.Client.JoinNetworkAsync(new JoinNetworkRequest(spokes.NetworkId));

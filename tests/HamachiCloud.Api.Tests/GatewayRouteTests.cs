@@ -24,7 +24,7 @@ public abstract class GatewayRouteTests(ApiWorld world)
         var f = await world.GetAsync();
         var (owner, bob, carol, dave) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"), await TestUser.CreateAsync(f, "carol"),
             await TestUser.CreateAsync(f, "dave"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var net = await TestPlans.CreateGatewayNetworkAsync(f, owner, "office");
         var mesh = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("friends", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await carol.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
@@ -109,7 +109,7 @@ public abstract class GatewayRouteTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var net = await TestPlans.CreateGatewayNetworkAsync(f, owner, "office");
         await using var gw = await TestAgent.EnrolWithSetupKeyAsync(f, owner, "gw");
         await gw.ConnectAndLoginAsync(f);
 
@@ -134,7 +134,7 @@ public abstract class GatewayRouteTests(ApiWorld world)
     {
         var f = await world.GetAsync();
         var (owner, bob, carol) = (await TestUser.CreateAsync(f, "owner"), await TestUser.CreateAsync(f, "bob"), await TestUser.CreateAsync(f, "carol"));
-        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var net = await TestPlans.CreateGatewayNetworkAsync(f, owner, "office");
         var mesh = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("friends", JoinPolicy: JoinPolicy.Open));
         await bob.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
         await carol.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));

@@ -107,7 +107,7 @@ public abstract class NetworkApiTests(ApiWorld world)
     }
 
     [SkippableFact]
-    public async Task Free_tier_refuses_the_sixth_member_naming_the_limit()
+    public async Task Free_tier_refuses_the_sixth_member_naming_the_limit_and_the_plan_that_allows_it()
     {
         var f = await world.GetAsync();
         var owner = await TestUser.CreateAsync(f, "owner");
@@ -122,8 +122,9 @@ public abstract class NetworkApiTests(ApiWorld world)
 
         var sixth = await TestUser.CreateAsync(f, "m6");
         var full = await Assert.ThrowsAsync<HamachiApiException>(() => sixth.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId)));
-        Assert.Equal((409, ErrorCodes.NetworkFull), (full.Status, full.Code));
+        Assert.Equal((402, ErrorCodes.PlanRequired, "Standard"), (full.Status, full.Code, full.Problem.Plan));
         Assert.Contains("Free plan allows 5 members", full.Problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("needs the Standard plan", full.Problem.Detail, StringComparison.Ordinal);
         Assert.Equal(5, (await owner.Client.GetNetworkAsync(net.Id)).MemberCount);
     }
 
@@ -193,7 +194,7 @@ public abstract class NetworkApiTests(ApiWorld world)
         }));
 
         Assert.Equal(4, outcomes.Count(o => o == "joined"));
-        Assert.All(outcomes.Where(o => o != "joined"), o => Assert.Equal(ErrorCodes.NetworkFull, o));
+        Assert.All(outcomes.Where(o => o != "joined"), o => Assert.Equal(ErrorCodes.PlanRequired, o));
         Assert.Equal(5, (await owner.Client.GetNetworkAsync(net.Id)).MemberCount);
     }
 

@@ -43,6 +43,30 @@ public sealed class NetworkMapBuilderTests
     }
 
     [Fact]
+    public void A_member_over_the_plan_limit_reaches_no_one_is_listed_by_no_one_and_sees_why()
+    {
+        var (o, b, c, c2) = (Dev(Owner), Dev(Bob), Dev(Carol), Dev(Carol));
+        var s = Snapshot([
+            Net(Net1, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Bob), Member(Carol) with { OverPlanLimit = true }),
+            Net(Net2, NetworkType.Mesh, Member(Owner, HubRole.Hub), Member(Carol)),
+        ], o, b, c, c2);
+
+        var owner = NetworkMapBuilder.Build(s, o.Id, 1, "100.64.0.0/10", Now);
+        Assert.Equal([Net1], owner.Peers.Single(p => p.DeviceId == b.Id).NetworkIds);
+        Assert.Equal([Net2], owner.Peers.Single(p => p.DeviceId == c.Id).NetworkIds); // still a peer through the other network
+        Assert.DoesNotContain(owner.Networks.Single(n => n.Id == Net1).Members, m => m.UserId == Carol);
+        Assert.False(owner.Networks.Single(n => n.Id == Net1).OverPlanLimit);
+        Assert.Equal(Ids(o), Peers(s, b));
+
+        var carol = NetworkMapBuilder.Build(s, c.Id, 1, "100.64.0.0/10", Now);
+        var aside = carol.Networks.Single(n => n.Id == Net1);
+        Assert.True(aside.OverPlanLimit);
+        Assert.All(aside.Members, m => Assert.Equal(Carol, m.UserId)); // its own devices only
+        Assert.DoesNotContain(carol.Peers, p => p.NetworkIds.Contains(Net1) && p.DeviceId != c2.Id);
+        Assert.Equal([Net2], carol.Peers.Single(p => p.DeviceId == o.Id).NetworkIds);
+    }
+
+    [Fact]
     public void Hub_and_spoke_spokes_reach_hubs_only_and_hubs_reach_everyone()
     {
         var (hub, s1, s2, hub2) = (Dev(Owner), Dev(Bob), Dev(Carol), Dev(Dave));

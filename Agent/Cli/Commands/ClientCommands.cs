@@ -85,7 +85,12 @@ public static class ClientCommands
 
         foreach (var network in networks)
         {
-            stdout.WriteLine($"[{network.NetworkId}] {network.Name} ({network.Type}, {(network.Online ? "online" : "offline")})");
+            stdout.WriteLine($"[{network.NetworkId}] {network.Name} ({network.Type}, {(network.OverPlanLimit ? "inactive: over plan limit" : network.Online ? "online" : "offline")})");
+            if (network.OverPlanLimit)
+            {
+                stdout.WriteLine("  the network's plan allows fewer members than it has: no tunnels until its owner upgrades or chooses you to stay");
+            }
+
             if (network.OpenToAnyone)
             {
                 stdout.WriteLine($"  open: anyone who knows the id {network.NetworkId} can join, without a password or approval");

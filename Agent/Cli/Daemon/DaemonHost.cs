@@ -214,7 +214,7 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
             var peers = (_map?.Peers ?? []).ToDictionary(p => p.DeviceId);
             return [.. (_map?.Networks ?? []).Select(n => new NetworkListing(n.NetworkId, n.Name, n.Type.ToString(), n.Online,
                 [.. n.Members.Select(m => Member(m, peers.GetValueOrDefault(m.DeviceId), stats, now))], Routes(n), n.OpenToAnyone,
-                PublicRoutes(n)))];
+                PublicRoutes(n), n.OverPlanLimit))];
         }
     }
 

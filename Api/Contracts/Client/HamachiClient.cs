@@ -189,7 +189,8 @@ public sealed partial class HamachiClient
                 root.TryGetProperty("title", out var t) ? t.GetString() : null,
                 root.TryGetProperty("detail", out var d) ? d.GetString() : null,
                 errors,
-                root.TryGetProperty("correlationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : HeaderCorrelationId(response));
+                root.TryGetProperty("correlationId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : HeaderCorrelationId(response),
+                root.TryGetProperty("plan", out var plan) && plan.ValueKind == JsonValueKind.String ? plan.GetString() : null);
         }
         catch (JsonException)
         {

@@ -21,8 +21,11 @@ internal sealed record MapSnapshot(IReadOnlyList<MapSnapshot.Net> Networks, IRea
     /// <summary>A LAN prefix (canonical CIDR) advertised by a device in a gateway network.</summary>
     public sealed record Route(Guid DeviceId, string Prefix, RouteStatus Status);
 
-    /// <summary>A membership; <paramref name="Nickname"/> already falls back to the display name.</summary>
-    public sealed record Member(Guid UserId, string Nickname, MemberRole Role, HubRole HubRole, MemberStatus Status);
+    /// <summary>
+    /// A membership; <paramref name="Nickname"/> already falls back to the display name. <paramref name="OverPlanLimit"/>:
+    /// set aside by a smaller plan, so it reaches no one and no one reaches it.
+    /// </summary>
+    public sealed record Member(Guid UserId, string Nickname, MemberRole Role, HubRole HubRole, MemberStatus Status, bool OverPlanLimit = false);
 
     /// <summary>
     /// A device; <paramref name="NodeKey"/> is base64, <paramref name="Connected"/> means it has a control session,

@@ -1,6 +1,10 @@
 namespace HamachiCloud.Api.ControlPlane;
 
-/// <summary>Reads a <see cref="MapSnapshot"/> for the given accounts: their active networks, those networks' active members and all their devices.</summary>
+/// <summary>
+/// Reads a <see cref="MapSnapshot"/> for the given accounts: their active networks, those networks' active members
+/// (with their <see cref="Membership.OverPlanLimit"/> mark) and all their devices; gateway routes only of networks
+/// whose plan has the premium features.
+/// </summary>
 internal static class MapSnapshotLoader
 {
     public static async Task<MapSnapshot> LoadAsync(HamachiDbContext db, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
@@ -13,11 +17,11 @@ internal static class MapSnapshotLoader
             .ToListAsync(ct);
         var networks = await db.Networks
             .Where(n => networkIds.Contains(n.Id))
-            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.AllowPublicRoutes })
+            .Select(n => new { n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.AllowPublicRoutes, n.Plan!.PremiumFeatures })
             .ToListAsync(ct);
         var members = await db.Memberships
             .Where(m => networkIds.Contains(m.NetworkId) && m.Status == MemberStatus.Active)
-            .Select(m => new { m.NetworkId, m.UserId, m.Nickname, m.User!.DisplayName, m.Role, m.HubRole, m.Status })
+            .Select(m => new { m.NetworkId, m.UserId, m.Nickname, m.User!.DisplayName, m.Role, m.HubRole, m.Status, m.OverPlanLimit })
             .ToListAsync(ct);
         var memberUsers = members.Select(m => m.UserId).Concat(users).Distinct().ToList();
         var devices = await db.Devices.AsNoTracking().Where(d => memberUsers.Contains(d.UserId)).ToListAsync(ct);
@@ -28,7 +32,8 @@ internal static class MapSnapshotLoader
                 .ToListAsync(ct))
             .ToLookup(s => s.DeviceId, s => s.NetworkId);
 
-        var gatewayNetworks = networks.Where(n => n.Type == NetworkType.Gateway).Select(n => n.Id).ToList();
+        // Gateway routes are a premium feature: a network whose plan lost it keeps its routes stored, but they are not pushed.
+        var gatewayNetworks = networks.Where(n => n.Type == NetworkType.Gateway && n.PremiumFeatures).Select(n => n.Id).ToList();
         var routes = (await db.GatewayRoutes
                 .Where(r => gatewayNetworks.Contains(r.NetworkId))
                 .Select(r => new { r.NetworkId, r.DeviceId, r.Prefix, r.Status })
@@ -39,7 +44,7 @@ internal static class MapSnapshotLoader
         return new MapSnapshot(
             networks.Select(n => new MapSnapshot.Net(n.Id, n.NetworkId, n.Name, n.Type,
                 byNetwork[n.Id].Select(m => new MapSnapshot.Member(
-                    m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status)).ToList(),
+                    m.UserId, string.IsNullOrEmpty(m.Nickname) ? m.DisplayName : m.Nickname, m.Role, m.HubRole, m.Status, m.OverPlanLimit)).ToList(),
                 n.Type == NetworkType.Gateway ? routes[n.Id].ToList() : null,
                 n.JoinPolicy == JoinPolicy.Open,
                 n.AllowPublicRoutes)).ToList(),

@@ -17,6 +17,8 @@ namespace HamachiCloud.Api.ControlPlane;
 /// Public routes (outside the private and ULA ranges, <see cref="RouteScope"/>) count as approved only in a
 /// network that allows them, and join a gateway's AllowedIps only in the map of a device that accepts public
 /// routes; the network still lists them, marked public, so the member sees what it is offered.
+/// A member over the plan limit (<see cref="MapSnapshot.Member.OverPlanLimit"/>) is left out of everyone's lists and
+/// peers; its own map lists the network (flagged <see cref="NetworkInfo.OverPlanLimit"/>) with its own devices only.
 /// </summary>
 internal static class NetworkMapBuilder
 {
@@ -42,6 +44,11 @@ internal static class NetworkMapBuilder
             var members = new List<MemberInfo>();
             foreach (var member in network.Members.Where(m => m.Status == MemberStatus.Active).OrderBy(m => m.UserId))
             {
+                if ((me.OverPlanLimit || member.OverPlanLimit) && member.UserId != self.UserId)
+                {
+                    continue; // set aside by a smaller plan: neither side sees or reaches the other
+                }
+
                 var reachable = MayReach(network.Type, me, member);
                 if (network.Type == NetworkType.Gateway && !reachable && member.UserId != self.UserId)
                 {
@@ -74,7 +81,8 @@ internal static class NetworkMapBuilder
                 }
             }
 
-            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members, Routes(network, gateways, self.Id), network.OpenToAnyone));
+            networks.Add(new NetworkInfo(network.Id, network.NetworkId, network.Name, network.Type, selfOnline, members,
+                me.OverPlanLimit ? (network.Type == NetworkType.Gateway ? [] : null) : Routes(network, gateways, self.Id), network.OpenToAnyone, me.OverPlanLimit));
         }
 
         var peerInfos = peers.Values.Select(p => ToPeer(p.Device, p.Via, prefixes.GetValueOrDefault(p.Device.Id))).ToList();
@@ -94,7 +102,7 @@ internal static class NetworkMapBuilder
     private static HashSet<Guid> GatewayDevices(MapSnapshot.Net network, ILookup<Guid, MapSnapshot.Dev> byUser) =>
         network.Type != NetworkType.Gateway
             ? []
-            : network.Members.Where(m => m.Status == MemberStatus.Active && m.HubRole == HubRole.Hub).SelectMany(m => byUser[m.UserId]).Select(d => d.Id).ToHashSet();
+            : network.Members.Where(m => m.Status == MemberStatus.Active && !m.OverPlanLimit && m.HubRole == HubRole.Hub).SelectMany(m => byUser[m.UserId]).Select(d => d.Id).ToHashSet();
 
     /// <summary>Approved routes of the network's gateways and, on a gateway, its own routes (any status); null for other network types.</summary>
     private static List<RouteInfo>? Routes(MapSnapshot.Net network, HashSet<Guid> gateways, Guid selfId) =>

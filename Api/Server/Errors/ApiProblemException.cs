@@ -35,6 +35,9 @@ public sealed class ApiProblemException : Exception
     public string Code { get; }
     public IDictionary<string, string[]>? Errors { get; }
 
+    /// <summary>More members of the problem body (e.g. <c>plan</c> of a <see cref="ErrorCodes.PlanRequired"/> problem).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static ApiProblemException NotFound(string what) => new(404, ErrorCodes.NotFound, $"{what} was not found");
 
     public static ApiProblemException Forbidden(string detail) => new(403, ErrorCodes.Forbidden, detail);

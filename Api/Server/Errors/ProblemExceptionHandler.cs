@@ -36,6 +36,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             problem.Extensions["errors"] = errors;
         }
 
+        foreach (var (key, value) in (exception as ApiProblemException)?.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
@@ -46,6 +51,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         400 => "Bad request",
         401 => "Unauthorized",
+        402 => "Plan required",
         403 => "Forbidden",
         404 => "Not found",
         409 => "Conflict",

@@ -10,6 +10,7 @@ using HamachiCloud.Api.Live;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
 using HamachiCloud.Api.Paths;
+using HamachiCloud.Api.Plans;
 using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.Sessions;
@@ -58,6 +59,7 @@ internal static class ApiPipeline
         api.MapDeviceEndpoints();
         api.MapSetupKeyEndpoints();
         api.MapBanEndpoints();
+        api.MapGrantEndpoints();
         api.MapRelayEndpoints();
         api.MapPathEndpoints();
         api.MapDeviceCodeEndpoints();

@@ -122,6 +122,7 @@ internal static class ApiServices
         services.AddScoped<NetworkService>();
         services.AddScoped<MemberService>();
         services.AddScoped<Plans.PlanChanges>();
+        services.AddScoped<Plans.GrantService>();
 
         // Billing: Stripe (Checkout, Customer Portal, webhooks), its mails and jobs.
         services.AddHttpClient(nameof(Billing.StripeGateway));

@@ -32,6 +32,9 @@ internal static class MemberEndpoints
             s.SetRoleAsync(u.UserId(), id, userId, body, ct));
         write.MapPut("/{id:guid}/members/{userId:guid}/hub-role", (Guid id, Guid userId, SetHubRoleRequest body, ClaimsPrincipal u, MemberService s, CancellationToken ct) =>
             s.SetHubRoleAsync(u.UserId(), id, userId, body, ct));
+        write.MapPut("/{id:guid}/active-members", (Guid id, SetActiveMembersRequest body, ClaimsPrincipal u, MemberService s, CancellationToken ct) =>
+                s.SetActiveMembersAsync(u.UserId(), id, body, ct))
+            .WithSummary("Choose who stays active when the plan allows fewer members than the network has (owner only)");
         write.MapPut("/{id:guid}/members/me/nickname", (Guid id, SetNicknameRequest body, ClaimsPrincipal u, MemberService s, CancellationToken ct) =>
             s.SetNicknameAsync(u.UserId(), id, body, ct));
     }

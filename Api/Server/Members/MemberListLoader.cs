@@ -26,7 +26,7 @@ internal static class MemberListLoader
 
         var memberships = await db.Memberships.AsNoTracking()
             .Where(m => ids.Contains(m.NetworkId))
-            .Select(m => new { m.NetworkId, m.UserId, m.User!.DisplayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt })
+            .Select(m => new { m.NetworkId, m.UserId, m.User!.DisplayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt, m.OverPlanLimit, m.KeepActive })
             .ToListAsync(ct);
         var devices = await (
                 from m in db.Memberships
@@ -66,7 +66,8 @@ internal static class MemberListLoader
             var rows = network
                 .OrderByDescending(m => m.Role).ThenBy(m => m.CreatedAt).ThenBy(m => m.UserId)
                 .Select(m => new MemberDto(m.UserId, m.DisplayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt,
-                    m.Status == MemberStatus.Active ? byMember[(network.Key, m.UserId)].ToList() : []))
+                    m.Status == MemberStatus.Active ? byMember[(network.Key, m.UserId)].ToList() : [],
+                    m.Status == MemberStatus.Active && m.OverPlanLimit, m.KeepActive))
                 .ToList();
             result[network.Key] = new NetworkMembers(
                 network.Key,

@@ -10,7 +10,7 @@ namespace HamachiCloud.Api.Members;
 /// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
 internal sealed class MemberService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes,
-    JoinThrottle throttle)
+    JoinThrottle throttle, Plans.PlanChanges plans)
 {
     /// <summary>
     /// Joins, retrying when another change of the same network's members won the race (the
@@ -78,14 +78,7 @@ internal sealed class MemberService(
             }
         }
 
-        var (limit, planName) = await MemberLimits.ForAsync(db, network, ct);
-        var taken = await MemberLimits.SeatsTakenAsync(db, network.Id, ct);
-        if (taken >= limit)
-        {
-            throw ApiProblemException.Conflict(
-                ErrorCodes.NetworkFull,
-                $"network {network.NetworkId} is full: the {planName} plan allows {limit} members and it has {taken}; the owner can upgrade the plan");
-        }
+        await MemberLimits.RequireSeatAsync(db, network, await MemberLimits.SeatsTakenAsync(db, network.Id, ct), ct);
 
         var now = clock.GetUtcNow();
         var status = network.JoinPolicy == JoinPolicy.Approval ? MemberStatus.Pending : MemberStatus.Active;
@@ -122,6 +115,46 @@ internal sealed class MemberService(
         await db.SaveChangesAsync(ct);
         changes.NetworkChanged(network.Id);
         changes.AccountChanged(userId);
+        await plans.ApplyMemberLimitsAsync([network.Id], ct); // a seat freed under the limit goes to the next member set aside
+    }
+
+    /// <summary>
+    /// The owner's choice of who stays active under the plan's limit (<see cref="SetActiveMembersRequest"/>): marks the
+    /// chosen members <see cref="Membership.KeepActive"/> (and clears it on the others), then re-applies the limit.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberDto>> SetActiveMembersAsync(Guid userId, Guid networkId, SetActiveMembersRequest request, CancellationToken ct)
+    {
+        var network = await networks.LoadAsync(networkId, ct);
+        var me = Access.RequireMember(network, userId);
+        if (me.Role != MemberRole.Owner)
+        {
+            throw new ApiProblemException(403, ErrorCodes.NotOwner, "only the owner chooses who stays active");
+        }
+
+        var validator = new Validator().Check(request.UserIds is not null, "userIds", "is required (the members who stay active)");
+        validator.ThrowIfInvalid();
+        var active = network.Memberships.Where(m => m.Status == MemberStatus.Active).ToDictionary(m => m.UserId);
+        for (var i = 0; i < request.UserIds!.Count; i++)
+        {
+            validator.Check(active.ContainsKey(request.UserIds[i]), $"userIds[{i}]", "is not an active member of this network");
+        }
+
+        var chosen = request.UserIds.Append(userId).ToHashSet();
+        var (limit, planName) = await MemberLimits.ForAsync(db, network, ct);
+        validator
+            .Check(chosen.Count <= limit, "userIds", $"the {planName} plan allows {limit} active members, you included; {chosen.Count} were chosen")
+            .ThrowIfInvalid();
+
+        foreach (var member in active.Values)
+        {
+            member.KeepActive = member.Role != MemberRole.Owner && chosen.Contains(member.UserId);
+        }
+
+        audit.Record(userId, "member.keep_active", "network", network.Id, string.Join(' ', chosen.Where(id => id != userId)));
+        await db.SaveChangesAsync(ct);
+        await plans.ApplyMemberLimitsAsync([network.Id], ct);
+        changes.NetworkChanged(network.Id);
+        return await ListAsync(userId, networkId, ct);
     }
 
     /// <summary>
@@ -150,7 +183,9 @@ internal sealed class MemberService(
         }
 
         RequireOutranks(me, target);
-        return await SaveAsync(target, MemberStatus.Evicted, userId, network, "member.evicted", ct);
+        var evicted = await SaveAsync(target, MemberStatus.Evicted, userId, network, "member.evicted", ct);
+        await plans.ApplyMemberLimitsAsync([network.Id], ct);
+        return evicted;
     }
 
     public async Task<MemberDto> SetRoleAsync(Guid userId, Guid networkId, Guid memberId, SetRoleRequest request, CancellationToken ct)
@@ -198,6 +233,12 @@ internal sealed class MemberService(
             throw ApiProblemException.Conflict(ErrorCodes.NotPending, $"that member is {target.Status.ToString().ToLowerInvariant()}, not pending");
         }
 
+        if (decision == MemberStatus.Active)
+        {
+            // A request made before a downgrade holds a seat the smaller plan may no longer have.
+            await MemberLimits.RequireSeatAsync(db, network, network.Memberships.Count(m => m.Status == MemberStatus.Active), ct);
+        }
+
         return await SaveAsync(target, decision, userId, network, action, ct);
     }
 
@@ -230,5 +271,5 @@ internal sealed class MemberService(
     }
 
     private static MemberDto ToDto(Membership m, string displayName) =>
-        new(m.UserId, displayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt);
+        new(m.UserId, displayName, m.Nickname, m.Role, m.HubRole, m.Status, m.CreatedAt, OverPlanLimit: m.OverPlanLimit);
 }

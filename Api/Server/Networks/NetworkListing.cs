@@ -19,6 +19,7 @@ internal static class NetworkListing
                 n.Plan,
                 Active = n.Memberships.Count(m => m.Status == MemberStatus.Active),
                 Pending = n.Memberships.Count(m => m.Status == MemberStatus.Pending),
+                OverLimit = n.Memberships.Count(m => m.Status == MemberStatus.Active && m.OverPlanLimit),
                 Me = n.Memberships.Where(m => m.UserId == userId).Select(m => new { m.Role, m.Status }).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -45,7 +46,7 @@ internal static class NetworkListing
             var n = r.Network;
             return new NetworkDto(n.Id, n.NetworkId, n.Name, n.Type, n.JoinPolicy, n.PasswordHash is not null, n.IsLocked, n.OwnerId,
                 plan, limit, r.Active, r.Me?.Role, r.Me?.Status, n.CreatedAt,
-                online.GetValueOrDefault(n.Id), manager ? r.Pending : null, n.AllowPublicRoutes);
+                online.GetValueOrDefault(n.Id), manager ? r.Pending : null, n.AllowPublicRoutes, r.Plan!.PremiumFeatures, r.OverLimit);
         }).ToList();
     }
 

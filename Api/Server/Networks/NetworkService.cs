@@ -20,6 +20,12 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             .ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
+        var plan = await Plans.PlanChanges.AccountPlanAsync(db, userId, now, ct);
+        if (request.Type == NetworkType.Gateway && !plan.PremiumFeatures)
+        {
+            throw Plans.PlanGates.Required(await Plans.PlanGates.SmallestPremiumAsync(db, ct), $"a gateway network (a new network starts on {plan.Name})", null);
+        }
+
         var network = new Network
         {
             Id = Guid.CreateVersion7(now),
@@ -28,7 +34,7 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             Type = request.Type,
             JoinPolicy = request.JoinPolicy ?? DefaultJoinPolicy(request.Password),
             OwnerId = userId,
-            PlanId = Plan.FreeId,
+            PlanId = plan.Id,
             CreatedAt = now,
             ConcurrencyStamp = Guid.NewGuid(),
         };
@@ -88,11 +94,23 @@ internal sealed class NetworkService(HamachiDbContext db, AuditLog audit, TimePr
             .Name("name", request.Name, required: false)
             .Password("password", request.Password)
             .Check(request.JoinPolicy is null || Enum.IsDefined(request.JoinPolicy.Value), "joinPolicy", "is not a valid value")
+            .Check(request.Type is null || Enum.IsDefined(request.Type.Value), "type", "is not a valid value")
             .ThrowIfInvalid();
 
         var network = await LoadAsync(id, ct);
         Access.RequireManager(network, userId);
         var changed = new List<string>();
+        if (request.Type is { } type && type != network.Type)
+        {
+            if (type == NetworkType.Gateway)
+            {
+                await Plans.PlanGates.RequirePremiumAsync(db, network, "a gateway network", ct);
+            }
+
+            network.Type = type;
+            changed.Add($"type={type}");
+        }
+
         if (request.Name is not null)
         {
             network.Name = request.Name.Trim();

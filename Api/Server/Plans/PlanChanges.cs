@@ -51,13 +51,90 @@ internal sealed class PlanChanges(HamachiDbContext db, TimeProvider clock, MapCh
         await ApplyMemberLimitsAsync(networks, ct);
     }
 
-    /// <summary>Marks the members over each network's limit (<see cref="Membership.OverPlanLimit"/>) and clears the mark under it.</summary>
-    private Task ApplyMemberLimitsAsync(IReadOnlyList<Network> networks, CancellationToken ct)
+    /// <summary>
+    /// The plan a new network of <paramref name="ownerId"/> starts on: the best live account-wide plan of the
+    /// account (Multi-network), else Free.
+    /// </summary>
+    public static async Task<Plan> AccountPlanAsync(HamachiDbContext db, Guid ownerId, DateTimeOffset now, CancellationToken ct)
     {
-        // Filled in by the plan-enforcement work (issue 13 item 4): owner always stays, then the
-        // members the owner chose (KeepActive), then the longest-standing ones.
-        _ = networks;
-        _ = ct;
-        return Task.CompletedTask;
+        var accountWide = await db.Subscriptions.AsNoTracking().Include(s => s.Plan)
+            .Where(s => s.UserId == ownerId && s.NetworkId == null && s.Status != SubscriptionStatus.Ended)
+            .ToListAsync(ct);
+        return accountWide.Where(s => s.Plan!.AccountWide && IsLive(s, now)).Select(s => s.Plan!)
+                   .OrderByDescending(p => p.MaxMembersPerNetwork).ThenByDescending(p => p.PremiumFeatures).FirstOrDefault()
+               ?? await db.Plans.SingleAsync(p => p.Id == Plan.FreeId, ct);
+    }
+
+    /// <summary>
+    /// Which active members of a network stay active under <paramref name="limit"/>: the owner always, then the
+    /// members the owner chose (<see cref="Membership.KeepActive"/>), then the longest-standing ones
+    /// (<see cref="Membership.CreatedAt"/>, ties by user id). Pure; the rest are over the plan limit.
+    /// </summary>
+    public static HashSet<Guid> Staying(IEnumerable<Membership> active, int limit) =>
+        active.OrderByDescending(m => m.Role == MemberRole.Owner)
+            .ThenByDescending(m => m.KeepActive)
+            .ThenBy(m => m.CreatedAt)
+            .ThenBy(m => m.UserId)
+            .Take(Math.Max(limit, 1))
+            .Select(m => m.UserId)
+            .ToHashSet();
+
+    /// <summary>Re-marks the members of the given networks (after the owner's choice); saves and records the changes.</summary>
+    public async Task ApplyMemberLimitsAsync(IReadOnlyList<Guid> networkIds, CancellationToken ct)
+    {
+        var ids = networkIds.ToList();
+        var networks = await db.Networks.Where(n => ids.Contains(n.Id)).ToListAsync(ct);
+        await ApplyMemberLimitsAsync(networks, ct);
+    }
+
+    /// <summary>
+    /// Marks the members over each network's limit (<see cref="Membership.OverPlanLimit"/>) and clears the mark under
+    /// it, so an upgrade restores exactly the members a downgrade set aside. Each network with a change is recorded in
+    /// the <see cref="MapChangeQueue"/>: the set-aside members' tunnels are torn down (and rebuilt) at the next tick, on
+    /// every Api node.
+    /// </summary>
+    private async Task ApplyMemberLimitsAsync(List<Network> networks, CancellationToken ct)
+    {
+        if (networks.Count == 0)
+        {
+            return;
+        }
+
+        var ids = networks.Select(n => n.Id).ToList();
+        var plans = await db.Plans.ToDictionaryAsync(p => p.Id, ct);
+        var members = (await db.Memberships.Where(m => ids.Contains(m.NetworkId) && m.Status == MemberStatus.Active).ToListAsync(ct))
+            .ToLookup(m => m.NetworkId);
+        var now = clock.GetUtcNow();
+        var touched = new List<(Guid Network, Guid User)>();
+        foreach (var network in networks)
+        {
+            var active = members[network.Id].ToList();
+            var staying = Staying(active, plans[network.PlanId].MaxMembersPerNetwork);
+            foreach (var member in active)
+            {
+                var over = !staying.Contains(member.UserId);
+                if (member.OverPlanLimit != over)
+                {
+                    member.OverPlanLimit = over;
+                    member.UpdatedAt = now;
+                    touched.Add((network.Id, member.UserId));
+                }
+            }
+        }
+
+        // Members that are no longer active (left, evicted) keep no mark.
+        var stale = await db.Memberships.Where(m => ids.Contains(m.NetworkId) && m.Status != MemberStatus.Active && m.OverPlanLimit).ToListAsync(ct);
+        stale.ForEach(m => m.OverPlanLimit = false);
+        if (touched.Count == 0 && stale.Count == 0)
+        {
+            return;
+        }
+
+        await db.SaveChangesAsync(ct);
+        foreach (var (network, user) in touched)
+        {
+            changes.NetworkChanged(network);
+            changes.AccountChanged(user);
+        }
     }
 }

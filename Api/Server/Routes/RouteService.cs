@@ -12,7 +12,9 @@ namespace HamachiCloud.Api.Routes;
 /// <summary>
 /// Gateway routes: a gateway device advertises the LAN prefixes it serves (over the hub), network
 /// managers approve or reject them (REST). Every change is audited and recorded in the
-/// <see cref="MapChangeQueue"/>, so members get or lose the route at the next tick.
+/// <see cref="MapChangeQueue"/>, so members get or lose the route at the next tick. Advertising and approving need a
+/// plan with premium features (402 <c>plan_required</c>); without one (after a downgrade) routes stay stored but are
+/// not pushed (<see cref="MapSnapshotLoader"/>).
 /// </summary>
 internal sealed class RouteService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, MapChangeQueue changes, IOptions<AddressPoolOptions> pool,
@@ -51,6 +53,7 @@ internal sealed class RouteService(
             throw ApiProblemException.Conflict(ErrorCodes.NotGatewayNetwork, $"network {network.NetworkId} is a {network.Type} network; only gateway networks have routes");
         }
 
+        await Plans.PlanGates.RequirePremiumAsync(db, network, "gateway routes", ct);
         if (me.HubRole != HubRole.Hub)
         {
             throw new ApiProblemException(403, ErrorCodes.NotGateway,
@@ -125,6 +128,7 @@ internal sealed class RouteService(
             ?? throw ApiProblemException.NotFound("route");
         if (decision == RouteStatus.Approved)
         {
+            await Plans.PlanGates.RequirePremiumAsync(db, network, "approving gateway routes", ct);
             // Checked again: the network may have stopped allowing public routes, or the caps shrunk, since it was advertised.
             var options = pool.Value;
             if (RoutePrefixes.Check(route.Prefix, [options.V4, options.V6], limits.Value, network.AllowPublicRoutes, out var refused) is null)

@@ -41,7 +41,7 @@ public static class MemberRows
         }
 
         if (a.UserId != b.UserId || a.DisplayName != b.DisplayName || a.Nickname != b.Nickname || a.Role != b.Role
-            || a.HubRole != b.HubRole || a.Status != b.Status)
+            || a.HubRole != b.HubRole || a.Status != b.Status || a.OverPlanLimit != b.OverPlanLimit)
         {
             return false;
         }

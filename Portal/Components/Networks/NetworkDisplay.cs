@@ -13,6 +13,10 @@ public static class NetworkDisplay
         _ => type.ToString(),
     };
 
+    /// <summary>Why the gateway type is disabled: gateway networks are a premium feature (the Api refuses them with 402 plan_required).</summary>
+    public const string GatewayNeedsPremium =
+        "Needs the Premium plan: create a mesh network, upgrade it, then switch it to gateway in its settings.";
+
     public static string TypeHelp(NetworkType type) => type switch
     {
         NetworkType.Mesh => "Every member reaches every other member.",

@@ -62,7 +62,7 @@ public sealed class GatewayNetworkTests(ITestOutputHelper output)
         var server = $"http://{serverAddress}:{ApiLabPort}";
 
         var owner = await SignUpAsync(api, "owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var network = await LabPlans.CreateGatewayNetworkAsync(api, owner, "office"); // gateway networks need Premium
         var agents = new List<(NetworkNamespace Ns, string State, string IPv4)>();
         var daemons = new List<DaemonProcess>();
         try
@@ -191,7 +191,7 @@ public sealed class GatewayNetworkTests(ITestOutputHelper output)
         var server = $"http://{serverAddress}:{ApiLabPort}";
 
         var owner = await SignUpAsync(api, "owner");
-        var network = await owner.CreateNetworkAsync(new CreateNetworkRequest("office", NetworkType.Gateway, JoinPolicy: JoinPolicy.Open));
+        var network = await LabPlans.CreateGatewayNetworkAsync(api, owner, "office"); // gateway networks need Premium
         Assert.True((await owner.UpdateNetworkAsync(network.Id, new UpdateNetworkRequest(AllowPublicRoutes: true))).AllowPublicRoutes);
         var agents = new List<(NetworkNamespace Ns, string State, string IPv4)>();
         var daemons = new List<DaemonProcess>();

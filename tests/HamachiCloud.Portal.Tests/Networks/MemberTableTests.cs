@@ -26,6 +26,22 @@ public sealed class MemberTableTests : PortalTestContext
     }
 
     [Fact]
+    public void A_member_over_the_plan_limit_is_marked_inactive_and_the_row_follows_an_upgrade()
+    {
+        var aside = Active("carol") with { OverPlanLimit = true };
+        var table = Render([Active("alice", MemberRole.Owner), Active("bob"), aside]);
+
+        var row = table.Find($"tr[data-member='{aside.UserId}']");
+        Assert.Equal("true", row.GetAttribute("data-over-limit"));
+        Assert.Contains("Inactive: over plan limit", row.TextContent);
+        Assert.All(table.FindAll("tr[data-member]").Where(r => r.GetAttribute("data-name") != "carol"), r => Assert.Equal("false", r.GetAttribute("data-over-limit")));
+
+        table.Render(p => p.Add(t => t.Members, [Active("alice", MemberRole.Owner), Active("bob"), aside with { OverPlanLimit = false }]));
+        Assert.Equal("false", table.Find($"tr[data-member='{aside.UserId}']").GetAttribute("data-over-limit"));
+        Assert.DoesNotContain("over plan limit", table.Find($"tr[data-member='{aside.UserId}']").TextContent);
+    }
+
+    [Fact]
     public void Pending_joins_come_first_with_approve_and_reject_for_managers()
     {
         var pending = Pending("zed");

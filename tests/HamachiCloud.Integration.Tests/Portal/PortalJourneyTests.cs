@@ -72,7 +72,7 @@ public sealed partial class PortalJourneyTests(ITestOutputHelper output)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create network" }).First.ClickAsync();
         var create = page.GetByRole(AriaRole.Dialog);
         await create.GetByLabel("Name", new() { Exact = true }).FillAsync(NetworkName);
-        await create.GetByRole(AriaRole.Radio, new() { Name = "Mesh" }).CheckAsync();
+        await create.GetByRole(AriaRole.Radio, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Mesh\\b") }).CheckAsync(); // "Gateway …" mentions mesh too
         await create.GetByLabel("Password (optional)").FillAsync(NetworkPassword);
         await create.GetByRole(AriaRole.Radio, new() { Name = "Must be approved" }).CheckAsync();
         await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();

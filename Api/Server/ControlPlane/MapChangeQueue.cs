@@ -68,6 +68,25 @@ internal sealed class MapChangeQueue
         }
     }
 
+    /// <summary>
+    /// Puts a drained batch back (its tick failed before anything was saved, e.g. a login inserted the same
+    /// device's map state at the same moment), so the next tick publishes it instead of losing it.
+    /// </summary>
+    public void Requeue(MapChangeBatch batch)
+    {
+        lock (_gate)
+        {
+            _devices.UnionWith(batch.Devices);
+            _accounts.UnionWith(batch.Accounts);
+            _networks.UnionWith(batch.Networks);
+            _verify.UnionWith(batch.VerifyDevices);
+            _revoked.UnionWith(batch.RevokedDevices);
+            _paths.UnionWith(batch.PathDevices);
+            _deletedNetworks.UnionWith(batch.DeletedNetworks);
+            _lost.AddRange(batch.ExpiredLosses);
+        }
+    }
+
     private void Add(ref HashSet<Guid> set, Guid id)
     {
         lock (_gate)

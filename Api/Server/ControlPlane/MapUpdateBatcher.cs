@@ -31,7 +31,20 @@ internal sealed class MapUpdateBatcher(
             }
 
             await using var scope = scopes.CreateAsyncScope();
-            var sent = await scope.ServiceProvider.GetRequiredService<MapPublisher>().PublishAsync(batch, ct);
+            int sent;
+            try
+            {
+                sent = await scope.ServiceProvider.GetRequiredService<MapPublisher>().PublishAsync(batch, ct);
+            }
+            catch (DbUpdateException e)
+            {
+                // A race on the stored map states (a login wrote the device's first map meanwhile): nothing of this
+                // tick was saved, so it is tried again at the next tick with the rows as they are now, not lost.
+                log.LogWarning(e, "network map tick hit a concurrent write; its changes go to the next tick");
+                queue.Requeue(batch);
+                return 0;
+            }
+
             try
             {
                 // The Portal's live pushes come second: agents' maps are not delayed by them, nor lost when they fail.

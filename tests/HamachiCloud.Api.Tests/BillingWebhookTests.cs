@@ -313,9 +313,10 @@ public abstract class BillingWebhookTests(BillingWorld world)
         return JsonSerializer.Serialize(new { subs, networks, events, audit });
     }
 
+    /// <summary>Up to 60 s: the mail is a Hangfire job, and Hangfire.PostgreSql polls its queue every 15 s.</summary>
     private static async Task<string> WaitForMailAsync(ApiFactory f, string to, string subject)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++)
         {
             if (Directory.Exists(f.MailDirectory))
             {

@@ -4,6 +4,7 @@ using HamachiCloud.Api.Tests;
 using HamachiCloud.Data;
 using HamachiCloud.Data.Entities;
 using HamachiCloud.Integration.Tests.EndToEnd;
+using HamachiCloud.Integration.Tests.Lab;
 using HamachiCloud.Testing;
 using HamachiCloud.Testing.Net;
 using Microsoft.EntityFrameworkCore;
@@ -54,21 +55,16 @@ public sealed class RelayPlanCapTests(ITestOutputHelper output)
         return bits;
     }
 
-    /// <summary>What a Premium purchase leaves in the database: a live subscription for the network and the network's plan in force.</summary>
+    /// <summary>Premium for the lab's network as a customer gets it without Stripe: a staff grant over REST (PlanChanges applies it).</summary>
     private static async Task MakePremiumAsync(ApiFactory api)
     {
-        using var scope = api.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
-        var network = await db.Networks.SingleAsync(n => n.Name == "traversal");
-        var now = TimeProvider.System.GetUtcNow();
-        db.Subscriptions.Add(new Subscription
+        Guid networkId;
+        using (var scope = api.Services.CreateScope())
         {
-            Id = Guid.NewGuid(), UserId = network.OwnerId, NetworkId = network.Id, PlanId = Plan.PremiumId, Status = SubscriptionStatus.Active,
-            Source = SubscriptionSource.Grant, Reason = "relay cap test", StartedAt = now, EndsAt = now.AddDays(1), UpdatedAt = now,
-        });
-        network.PlanId = Plan.PremiumId;
-        network.ConcurrencyStamp = Guid.NewGuid();
-        await db.SaveChangesAsync();
+            networkId = await scope.ServiceProvider.GetRequiredService<HamachiDbContext>().Networks.Where(n => n.Name == "traversal").Select(n => n.Id).SingleAsync();
+        }
+
+        await LabPlans.GrantAsync(await LabPlans.StaffAsync(api), networkId);
     }
 
     /// <summary>iperf3 TCP for 8 s from <paramref name="from"/> to <paramref name="toIp"/>, the first 2 s omitted; the receiver's bit/s.</summary>

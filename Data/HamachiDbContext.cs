@@ -21,7 +21,8 @@ public abstract class HamachiDbContext : IdentityDbContext<User, Role, Guid>
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
-    public DbSet<IpRangeBan> IpRangeBans => Set<IpRangeBan>();
+    public DbSet<Ban> Bans => Set<Ban>();
+    public DbSet<RelayUsageDay> RelayUsageDays => Set<RelayUsageDay>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SetupKey> SetupKeys => Set<SetupKey>();
     public DbSet<SetupKeyNetwork> SetupKeyNetworks => Set<SetupKeyNetwork>();

@@ -15,5 +15,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         a.Property(x => x.IpAddress).HasMaxLength(45);
         a.HasIndex(x => x.At);
         a.HasIndex(x => new { x.TargetType, x.TargetId });
+        a.HasIndex(x => new { x.NetworkId, x.At });
+        a.HasIndex(x => new { x.ActorUserId, x.At });
     }
 }

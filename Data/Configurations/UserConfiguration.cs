@@ -11,5 +11,6 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         u.Property(x => x.DisplayName).HasMaxLength(64).IsRequired();
         u.Property(x => x.StripeCustomerId).HasMaxLength(64);
         u.HasIndex(x => x.StripeCustomerId).IsUnique();
+        u.Property(x => x.DisabledReason).HasMaxLength(256);
     }
 }

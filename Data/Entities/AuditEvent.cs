@@ -14,4 +14,7 @@ public class AuditEvent
     public string TargetId { get; set; } = "";
     public string? Details { get; set; }
     public string? IpAddress { get; set; }
+
+    /// <summary>The network the event belongs to, if any: its owner sees the event in the Portal's audit page.</summary>
+    public Guid? NetworkId { get; set; }
 }

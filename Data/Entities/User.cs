@@ -19,4 +19,10 @@ public class User : IdentityUser<Guid>
 
     /// <summary>When the one-time password stops working (null: it does not expire).</summary>
     public DateTimeOffset? OneTimePasswordExpiresAt { get; set; }
+
+    /// <summary>When support staff disabled the account (null: enabled). A disabled account cannot sign in, call the API or log in agents.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>The reason given when the account was disabled (shown to the user).</summary>
+    public string? DisabledReason { get; set; }
 }

@@ -125,6 +125,9 @@ namespace HamachiCloud.Migrations.Postgres
                         .HasMaxLength(45)
                         .HasColumnType("character varying(45)");
 
+                    b.Property<Guid?>("NetworkId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("TargetId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -139,9 +142,87 @@ namespace HamachiCloud.Migrations.Postgres
 
                     b.HasIndex("At");
 
+                    b.HasIndex("ActorUserId", "At");
+
+                    b.HasIndex("NetworkId", "At");
+
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.Ban", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Cidr")
+                        .HasMaxLength(49)
+                        .HasColumnType("character varying(49)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("ExemptAccountsOlderThanDays")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ExemptPaidAccounts")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("HitCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastHitAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LiftedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StaffNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Cidr");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Bans");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Device", b =>
@@ -365,38 +446,6 @@ namespace HamachiCloud.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("GatewayRoutes");
-                });
-
-            modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Cidr")
-                        .IsRequired()
-                        .HasMaxLength(49)
-                        .HasColumnType("character varying(49)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid?>("CreatedById")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Cidr");
-
-                    b.ToTable("IpRangeBans");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Membership", b =>
@@ -673,6 +722,39 @@ namespace HamachiCloud.Migrations.Postgres
                     b.ToTable("Relays");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.RelayUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OwnerUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NetworkId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerUserId", "Day");
+
+                    b.ToTable("RelayUsageDays");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -881,6 +963,13 @@ namespace HamachiCloud.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()

@@ -117,6 +117,9 @@ namespace HamachiCloud.Migrations.Sqlite
                         .HasMaxLength(45)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("NetworkId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TargetId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -131,9 +134,87 @@ namespace HamachiCloud.Migrations.Sqlite
 
                     b.HasIndex("At");
 
+                    b.HasIndex("ActorUserId", "At");
+
+                    b.HasIndex("NetworkId", "At");
+
                     b.HasIndex("TargetType", "TargetId");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("HamachiCloud.Data.Entities.Ban", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cidr")
+                        .HasMaxLength(49)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExemptAccountsOlderThanDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExemptPaidAccounts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HitCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastHitAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LiftedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LiftedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Cidr");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Bans");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Device", b =>
@@ -357,38 +438,6 @@ namespace HamachiCloud.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("GatewayRoutes");
-                });
-
-            modelBuilder.Entity("HamachiCloud.Data.Entities.IpRangeBan", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Cidr")
-                        .IsRequired()
-                        .HasMaxLength(49)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("CreatedById")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Cidr");
-
-                    b.ToTable("IpRangeBans");
                 });
 
             modelBuilder.Entity("HamachiCloud.Data.Entities.Membership", b =>
@@ -665,6 +714,37 @@ namespace HamachiCloud.Migrations.Sqlite
                     b.ToTable("Relays");
                 });
 
+            modelBuilder.Entity("HamachiCloud.Data.Entities.RelayUsageDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NetworkId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerUserId", "Day");
+
+                    b.ToTable("RelayUsageDays");
+                });
+
             modelBuilder.Entity("HamachiCloud.Data.Entities.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -873,6 +953,13 @@ namespace HamachiCloud.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()

@@ -31,7 +31,7 @@ public sealed class RelayAbuseTests(ITestOutputHelper output)
         {
             // The ban as support staff would store it (POST /api/v1/bans); the heartbeat hands it to the relay.
             var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
-            db.IpRangeBans.Add(new IpRangeBan { Id = Guid.NewGuid(), Cidr = "127.0.0.66/32", Reason = "relay abuse test", CreatedAt = TimeProvider.System.GetUtcNow() });
+            db.Bans.Add(new HamachiCloud.Data.Entities.Ban { Id = Guid.NewGuid(), Cidr = "127.0.0.66/32", Reason = "relay abuse test", CreatedAt = TimeProvider.System.GetUtcNow(), UpdatedAt = TimeProvider.System.GetUtcNow() });
             await db.SaveChangesAsync();
         }
 

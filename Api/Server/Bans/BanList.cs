@@ -61,19 +61,19 @@ internal sealed class BanList(IServiceScopeFactory scopes, TimeProvider clock) :
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
 
-            // Bans are only ever added or lifted (deleted), and an expired one is skipped at lookup: the count and the
-            // newest creation time tell whether another node changed anything, so the periodic check is two
+            // Every change to a ban bumps its UpdatedAt, and an expired one is skipped at lookup: the count and the
+            // newest change time tell whether another node changed anything, so the periodic check is two
             // aggregates, not a reload of every ban. This node's own changes reload at once (Invalidate).
-            var fingerprint = (await db.IpRangeBans.CountAsync(ct), await db.IpRangeBans.MaxAsync(b => (DateTimeOffset?)b.CreatedAt, ct));
+            var fingerprint = (await db.Bans.CountAsync(ct), await db.Bans.MaxAsync(b => (DateTimeOffset?)b.UpdatedAt, ct));
             if (_snapshot.LoadedAt != DateTimeOffset.MinValue && _snapshot.Fingerprint == fingerprint)
             {
                 return _snapshot = _snapshot with { LoadedAt = now };
             }
 
-            var rows = await db.IpRangeBans.AsNoTracking().Where(b => b.ExpiresAt == null || b.ExpiresAt > now)
+            var rows = await db.Bans.AsNoTracking().Where(b => b.Kind == BanKind.Range && b.LiftedAt == null && (b.ExpiresAt == null || b.ExpiresAt > now))
                 .Select(b => new { b.Cidr, b.Reason, b.ExpiresAt })
                 .ToListAsync(ct);
-            var bans = rows.Select(b => new Ban(IPNetwork.Parse(b.Cidr), b.Reason, b.ExpiresAt)).ToList();
+            var bans = rows.Select(b => new Ban(IPNetwork.Parse(b.Cidr!), b.Reason, b.ExpiresAt)).ToList();
             var snapshot = new Snapshot(new PrefixIndex<Ban>(bans.Select(b => (b.Range, b))), now, fingerprint);
             _snapshot = snapshot;
             return snapshot;

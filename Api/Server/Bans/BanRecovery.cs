@@ -19,14 +19,14 @@ internal static class BanRecovery
         var db = sp.GetRequiredService<HamachiDbContext>();
         var console = sp.GetRequiredService<OperatorConsole>();
         var audit = sp.GetRequiredService<Audit.AuditLog>();
-        var bans = await db.IpRangeBans.OrderBy(b => b.CreatedAt).ToListAsync(ct);
+        var bans = await db.Bans.OrderBy(b => b.CreatedAt).ToListAsync(ct);
         foreach (var ban in bans)
         {
             console.Write($"lifting ban {ban.Cidr} ({ban.Reason})\n");
             audit.Record(null, "ban.deleted", "ban", ban.Id, $"{ban.Cidr}: lifted by the operator's lift-bans");
         }
 
-        db.IpRangeBans.RemoveRange(bans);
+        db.Bans.RemoveRange(bans);
         await db.SaveChangesAsync(ct);
         sp.GetRequiredService<BanList>().Invalidate();
         console.Write(bans.Count == 0 ? "no bans to lift\n" : $"lifted {bans.Count} ban(s); other Api nodes apply it within {BanList.MaxAge.TotalSeconds:0} s\n");

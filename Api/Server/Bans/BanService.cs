@@ -28,16 +28,17 @@ internal sealed class BanService(
                 $"banning {range} needs a second confirmation (send it again with confirm: true): it {string.Join("; it ", reasons)}");
         }
 
-        var ban = new IpRangeBan
+        var ban = new HamachiCloud.Data.Entities.Ban
         {
             Id = Guid.CreateVersion7(now),
             Cidr = range.ToString(),
             Reason = request.Reason.Trim(),
             CreatedAt = now,
+            UpdatedAt = now,
             ExpiresAt = request.ExpiresInHours is { } h ? now.AddHours(h) : null,
             CreatedById = userId,
         };
-        db.IpRangeBans.Add(ban);
+        db.Bans.Add(ban);
         audit.Record(userId, "ban.created", "ban", ban.Id, $"{ban.Cidr}: {ban.Reason}");
         await db.SaveChangesAsync(ct);
         bans.Invalidate();
@@ -48,14 +49,14 @@ internal sealed class BanService(
     public async Task<List<BanDto>> ListAsync(Guid userId, CancellationToken ct)
     {
         await RequireStaffAsync(userId);
-        return (await db.IpRangeBans.ToListAsync(ct)).OrderByDescending(b => b.CreatedAt).Select(ToDto).ToList();
+        return (await db.Bans.ToListAsync(ct)).OrderByDescending(b => b.CreatedAt).Select(ToDto).ToList();
     }
 
     public async Task DeleteAsync(Guid userId, Guid id, CancellationToken ct)
     {
         await RequireStaffAsync(userId);
-        var ban = await db.IpRangeBans.FirstOrDefaultAsync(b => b.Id == id, ct) ?? throw ApiProblemException.NotFound("ban");
-        db.IpRangeBans.Remove(ban);
+        var ban = await db.Bans.FirstOrDefaultAsync(b => b.Id == id, ct) ?? throw ApiProblemException.NotFound("ban");
+        db.Bans.Remove(ban);
         audit.Record(userId, "ban.deleted", "ban", ban.Id, ban.Cidr);
         await db.SaveChangesAsync(ct);
         bans.Invalidate();
@@ -89,5 +90,5 @@ internal sealed class BanService(
 
     private Task RequireStaffAsync(Guid userId) => staff.RequireAsync(userId, "manage bans");
 
-    private static BanDto ToDto(IpRangeBan b) => new(b.Id, b.Cidr, b.Reason, b.CreatedAt, b.ExpiresAt, b.CreatedById);
+    private static BanDto ToDto(HamachiCloud.Data.Entities.Ban b) => new(b.Id, b.Cidr ?? "", b.Reason, b.CreatedAt, b.ExpiresAt, b.CreatedById);
 }

@@ -13,8 +13,8 @@ public sealed class MaintenanceJobs(
         var threshold = clock.GetUtcNow().AddDays(-14);
         await tokens.PruneAsync(threshold, ct);
         await authorizations.PruneAsync(threshold, ct);
-        var expired = await db.IpRangeBans.Where(b => b.ExpiresAt != null && b.ExpiresAt < threshold).ToListAsync(ct);
-        db.IpRangeBans.RemoveRange(expired);
+        var expired = await db.Bans.Where(b => b.ExpiresAt != null && b.ExpiresAt < threshold).ToListAsync(ct);
+        db.Bans.RemoveRange(expired);
         await db.SaveChangesAsync(ct);
 
         // Path reports are live telemetry: once stale they are no longer listed, so they go.

@@ -61,9 +61,9 @@ internal static class RelayEndpoints
             }
         }
 
-        var bans = (await db.IpRangeBans.AsNoTracking().ToListAsync(ct))
-            .Where(b => b.ExpiresAt is null || b.ExpiresAt > now)
-            .Select(b => b.Cidr)
+        var bans = (await db.Bans.AsNoTracking().Where(b => b.Kind == BanKind.Range && b.LiftedAt == null).ToListAsync(ct))
+            .Where(b => (b.ExpiresAt is null || b.ExpiresAt > now) && b.Scope.HasFlag(BanScope.Relays))
+            .Select(b => b.Cidr!)
             .ToList();
         return Results.Ok(new RelayHeartbeatResponse(identity.PublicKey.ToBase64(), bans));
     }

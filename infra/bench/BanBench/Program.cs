@@ -78,7 +78,7 @@ async Task SeedAsync(int count)
 {
     await using var db = DatabaseRegistration.CreateContext(DatabaseProvider.Sqlite, connection);
     await db.Database.MigrateAsync();
-    await db.IpRangeBans.ExecuteDeleteAsync();
+    await db.Bans.ExecuteDeleteAsync();
     db.ChangeTracker.AutoDetectChangesEnabled = false;
     var now = TimeProvider.System.GetUtcNow();
     var seen = new HashSet<string>();
@@ -103,7 +103,7 @@ async Task SeedAsync(int count)
 
         if (seen.Add(cidr))
         {
-            db.IpRangeBans.Add(new IpRangeBan { Id = Guid.NewGuid(), Cidr = cidr, Reason = "bench", CreatedAt = now });
+            db.Bans.Add(new HamachiCloud.Data.Entities.Ban { Id = Guid.NewGuid(), Cidr = cidr, Reason = "bench", CreatedAt = now, UpdatedAt = now });
         }
     }
 

@@ -90,18 +90,13 @@ internal static class ApiServices
             signalR.AddStackExchangeRedis(redis.Connection, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("hamachi"));
         }
 
-        services.AddHangfire(h =>
-        {
-            h.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                h.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(database.ConnectionString));
-            }
-            else
-            {
-                h.UseInMemoryStorage();
-            }
-        });
+        // The job storage is this container's own instance, never Hangfire's process-wide JobStorage.Current: with two
+        // Api hosts in one process (the tests), a job enqueued by one must not be run by the other's workers. Hangfire's
+        // registrations are TryAdd, so the client, the recurring-job manager, the server and the dashboard take this one.
+        services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
+            ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions())
+            : new Hangfire.InMemory.InMemoryStorage());
+        services.AddHangfire(h => h.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
         services.AddHangfireServer(o => o.WorkerCount = 2);
 
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();

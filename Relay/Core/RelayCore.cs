@@ -40,6 +40,7 @@ public sealed class RelayCore : IDisposable
     private long _challengesSent;
     private long _bindsProven;
     private DateTimeOffset _nextSweep;
+    private readonly Dictionary<(NodeKeyValue From, NodeKeyValue To), long> _usageOfGone = [];
 
     /// <param name="random">Makes the relay's X25519 key and cookie secret for Bind challenges (the composition root's CSPRNG).</param>
     public RelayCore(Guid relayId, int maxBindings, RandomNumberGenerator random)
@@ -156,6 +157,52 @@ public sealed class RelayCore : IDisposable
             _challenges.Dispose();
         }
     }
+
+    /// <summary>
+    /// The payload bytes each sender sent to each receiver since the last call (bindings gone since included), and
+    /// forgets them: the heartbeat reports them to the Api for the billing page's relay usage. A report that could not
+    /// be delivered goes back with <see cref="ReturnUsage"/>.
+    /// </summary>
+    public List<RelayUsageReport> TakeUsage()
+    {
+        lock (_lock)
+        {
+            var totals = new Dictionary<(NodeKeyValue From, NodeKeyValue To), long>(_usageOfGone);
+            _usageOfGone.Clear();
+            foreach (var binding in _byPair.Values.Where(b => b.Unreported > 0))
+            {
+                AddUsage(totals, (binding.From, binding.To), binding.Unreported);
+                binding.Unreported = 0;
+            }
+
+            Span<byte> key = stackalloc byte[32];
+            var reports = new List<RelayUsageReport>(totals.Count);
+            foreach (var ((from, to), bytes) in totals)
+            {
+                from.WriteTo(key);
+                var fromText = Convert.ToBase64String(key);
+                to.WriteTo(key);
+                reports.Add(new RelayUsageReport(fromText, Convert.ToBase64String(key), bytes));
+            }
+
+            return reports;
+        }
+    }
+
+    /// <summary>Puts back a usage report the Api did not take (it is added to the next one).</summary>
+    public void ReturnUsage(IEnumerable<RelayUsageReport> reports)
+    {
+        lock (_lock)
+        {
+            foreach (var r in reports)
+            {
+                AddUsage(_usageOfGone, (NodeKeyValue.From(Convert.FromBase64String(r.From)), NodeKeyValue.From(Convert.FromBase64String(r.To))), r.Bytes);
+            }
+        }
+    }
+
+    private static void AddUsage(Dictionary<(NodeKeyValue From, NodeKeyValue To), long> totals, (NodeKeyValue From, NodeKeyValue To) pair, long bytes) =>
+        totals[pair] = totals.GetValueOrDefault(pair) + bytes;
 
     /// <summary>A consistent snapshot of the counters.</summary>
     public RelayCounters Snapshot()
@@ -335,6 +382,7 @@ public sealed class RelayCore : IDisposable
         RelayFrame.TryWriteRecv(output, fromKey, frame.Payload, out var written);
         _forwarded++;
         _forwardedBytes += frame.Payload.Length;
+        mine.Unreported += frame.Payload.Length;
         return new RelayAction(RelayActionKind.Forward, theirs.Source, written, RelayDropReason.None);
     }
 
@@ -362,6 +410,12 @@ public sealed class RelayCore : IDisposable
 
     private void Remove(Binding binding)
     {
+        if (binding.Unreported > 0)
+        {
+            AddUsage(_usageOfGone, (binding.From, binding.To), binding.Unreported);
+            binding.Unreported = 0;
+        }
+
         _byPair.Remove((binding.From, binding.To));
         if (_bySource.TryGetValue((binding.Source, binding.To), out var indexed) && ReferenceEquals(indexed, binding))
         {
@@ -380,6 +434,9 @@ public sealed class RelayCore : IDisposable
         public DateTimeOffset ExpiresAt { get; set; } = expiresAt;
 
         public TokenBucket Bucket { get; } = bucket;
+
+        /// <summary>Payload bytes forwarded from this sender since the last <see cref="TakeUsage"/>.</summary>
+        public long Unreported { get; set; }
 
         /// <summary>Issue time (unix ms) of the newest cookie whose proof made or moved this binding; older proofs cannot move it back.</summary>
         public long ProvenAt { get; set; }

@@ -39,7 +39,13 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
         {
             try
             {
-                using var response = await http.PostAsJsonAsync(RelayHeartbeatRequest.Path.TrimStart('/'), request, stoppingToken);
+                var usage = core.TakeUsage();
+                using var response = await PostAsync(http, request with { Usage = usage }, usage, stoppingToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    core.ReturnUsage(usage);
+                }
+
                 if (response.IsSuccessStatusCode)
                 {
                     var body = await response.Content.ReadFromJsonAsync<RelayHeartbeatResponse>(stoppingToken);
@@ -76,6 +82,20 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Posts the heartbeat; when it does not get through, the usage it carried goes back to the core for the next one.</summary>
+    private async Task<HttpResponseMessage> PostAsync(HttpClient http, RelayHeartbeatRequest request, List<RelayUsageReport> usage, CancellationToken ct)
+    {
+        try
+        {
+            return await http.PostAsJsonAsync(RelayHeartbeatRequest.Path.TrimStart('/'), request, ct);
+        }
+        catch
+        {
+            core.ReturnUsage(usage);
+            throw;
         }
     }
 

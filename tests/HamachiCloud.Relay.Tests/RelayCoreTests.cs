@@ -111,6 +111,36 @@ public sealed partial class RelayCoreTests : IDisposable
     }
 
     [Fact]
+    public void Usage_counts_forwarded_payload_per_sender_and_is_reported_once_or_put_back()
+    {
+        var core = Core();
+        Bound(core, A, Bind(_ka, _kb, T0.AddSeconds(30)), T0);
+        Bound(core, B, Bind(_kb, _ka), T0);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, new byte[100]), T0).Kind);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, new byte[50]), T0).Kind);
+        Assert.Equal(RelayActionKind.Forward, Handle(core, B, RelayTestClients.Send(_ka, new byte[7]), T0).Kind);
+        using (var stranger = RelayTestClients.NewNodeKey())
+        {
+            Assert.Equal(RelayDropReason.NoBinding, Handle(core, A, RelayTestClients.Send(stranger.PublicKey, new byte[999]), T0).Reason); // not counted
+        }
+
+        var first = core.TakeUsage().ToDictionary(u => (u.From, u.To), u => u.Bytes);
+        Assert.Equal(2, first.Count);
+        Assert.Equal(150, first[(_ka.ToBase64(), _kb.ToBase64())]);
+        Assert.Equal(7, first[(_kb.ToBase64(), _ka.ToBase64())]);
+        Assert.Empty(core.TakeUsage()); // reported once
+
+        // A report the Api did not take comes back with the next one, and so do the bytes of a binding gone since.
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, new byte[10]), T0.AddSeconds(1)).Kind);
+        var lost = core.TakeUsage();
+        Assert.Equal(RelayActionKind.Forward, Handle(core, A, RelayTestClients.Send(_kb, new byte[5]), T0.AddSeconds(2)).Kind);
+        core.ReturnUsage(lost);
+        Handle(core, A, RelayTestClients.Send(_kb, [1]), T0.AddSeconds(40)); // the sweep removes A's expired binding
+        var second = Assert.Single(core.TakeUsage());
+        Assert.Equal((_ka.ToBase64(), _kb.ToBase64(), 15L), (second.From, second.To, second.Bytes));
+    }
+
+    [Fact]
     public void A_keepalive_with_the_same_token_skips_the_signature_check_but_any_other_bytes_or_a_new_issuer_do_not()
     {
         var core = Core();

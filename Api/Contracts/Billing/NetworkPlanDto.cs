@@ -1,6 +1,9 @@
 namespace HamachiCloud.Api.Contracts.Billing;
 
-/// <summary>A network the account owns, its plan in force and its usage (<see cref="MemberCount"/>/<see cref="MemberLimit"/>).</summary>
+/// <summary>
+/// A network the account owns, its plan in force and its usage: <see cref="MemberCount"/>/<see cref="MemberLimit"/>,
+/// and the payload bytes its members sent through relays this UTC month (reported by the relays at each heartbeat).
+/// </summary>
 public sealed record NetworkPlanDto(
     Guid Id,
     string NetworkId,
@@ -8,4 +11,5 @@ public sealed record NetworkPlanDto(
     string PlanId,
     string PlanName,
     int MemberCount,
-    int MemberLimit);
+    int MemberLimit,
+    long RelayBytesThisMonth = 0);

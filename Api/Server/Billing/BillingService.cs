@@ -12,7 +12,7 @@ namespace HamachiCloud.Api.Billing;
 /// <see cref="User.StripeCustomerId"/>); only a network's owner buys for it. Scoped.
 /// </summary>
 internal sealed class BillingService(
-    HamachiDbContext db, StripeGateway stripe, IOptions<BillingOptions> options, IOptions<IdentityServerOptions> identity, AuditLog audit)
+    HamachiDbContext db, StripeGateway stripe, IOptions<BillingOptions> options, IOptions<IdentityServerOptions> identity, AuditLog audit, TimeProvider clock)
 {
     public const string BillingPath = "/billing";
     public const string PlansPath = "/plans";
@@ -31,12 +31,13 @@ internal sealed class BillingService(
             .Where(n => n.OwnerId == userId)
             .OrderBy(n => n.Name)
             .ToListAsync(ct);
+        var relayed = await RelayUsageRollup.ThisMonthAsync(db, networks.Select(n => n.Id).ToList(), clock.GetUtcNow(), ct);
         var rows = new List<NetworkPlanDto>(networks.Count);
         foreach (var n in networks)
         {
             var (limit, _) = await MemberLimits.ForAsync(db, n, ct);
             var taken = await MemberLimits.SeatsTakenAsync(db, n.Id, ct);
-            rows.Add(new NetworkPlanDto(n.Id, n.NetworkId, n.Name, n.PlanId, n.Plan!.Name, taken, limit));
+            rows.Add(new NetworkPlanDto(n.Id, n.NetworkId, n.Name, n.PlanId, n.Plan!.Name, taken, limit, relayed.GetValueOrDefault(n.Id)));
         }
 
         return new BillingOverviewDto(
@@ -44,7 +45,8 @@ internal sealed class BillingService(
             user.StripeCustomerId is not null,
             PlanCatalog.Offers(plans, _options),
             subscriptions.Select(ToDto).ToList(),
-            rows);
+            rows,
+            rows.Sum(r => r.RelayBytesThisMonth));
     }
 
     public async Task<BillingRedirectDto> CheckoutAsync(Guid userId, CheckoutRequest request, string? idempotencyKey, CancellationToken ct)

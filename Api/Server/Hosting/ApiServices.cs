@@ -127,6 +127,7 @@ internal static class ApiServices
         services.AddScoped<Billing.StripeWebhook>();
         services.AddSingleton<Billing.StripeWebhook.Gate>();
         services.AddScoped<Billing.BillingMails>();
+        services.AddScoped<Billing.RelayUsageRollup>();
         services.AddScoped<BillingJobs>();
         services.AddSingleton<Members.JoinThrottle>();
         services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Hangfire;
 using HamachiCloud.Api.ControlPlane;
 using HamachiCloud.Protocol.Relay;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace HamachiCloud.Api.Relays;
 /// <summary>
 /// <c>POST /api/v1/relays/heartbeat</c>: a relay registers (or refreshes) itself with the shared secret
 /// (<c>Relays:RegistrationSecret</c>, header X-Relay-Secret) and gets the server identity public key and the active
-/// banned ranges. A new relay or changed endpoints make every connected agent's map update at the next tick.
+/// banned ranges; the usage the relay reports is rolled up by a Hangfire job (<see cref="Billing.RelayUsageRollup"/>). A new relay or changed endpoints make every connected agent's map update at the next tick.
 /// </summary>
 internal static class RelayEndpoints
 {
@@ -22,7 +23,7 @@ internal static class RelayEndpoints
 
     private static async Task<IResult> HeartbeatAsync(
         HttpContext http, RelayHeartbeatRequest? body, HamachiDbContext db, ServerIdentity identity, MapChangeQueue changes,
-        IOptions<RelaysOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<RelaysOptions> options, TimeProvider clock, IBackgroundJobClient jobs, CancellationToken ct)
     {
         var secret = options.Value.RegistrationSecret;
         var given = http.Request.Headers[RelayHeartbeatRequest.SecretHeader].ToString();
@@ -59,6 +60,12 @@ internal static class RelayEndpoints
             {
                 changes.AccountChanged(user);
             }
+        }
+
+        if (request.Usage is { Count: > 0 } usage)
+        {
+            var day = DateOnly.FromDateTime(now.UtcDateTime);
+            jobs.Enqueue<Billing.RelayUsageRollup>(r => r.AddAsync(usage, day, CancellationToken.None));
         }
 
         var bans = (await db.Bans.AsNoTracking().Where(b => b.Kind == BanKind.Range && b.LiftedAt == null).ToListAsync(ct))
@@ -107,7 +114,22 @@ internal static class RelayEndpoints
             errors["webSocketUrl"] = ["an absolute ws:// or wss:// URL of at most 256 characters"];
         }
 
+        if (body.Usage is { } usage
+            && (usage.Count > MaxUsageReports || !usage.All(u => u is not null && IsNodeKey(u.From) && IsNodeKey(u.To) && u.Bytes > 0)))
+        {
+            errors["usage"] = [$"at most {MaxUsageReports} reports, each with two base64 node keys of 32 bytes and a positive byte count"];
+        }
+
         return errors.Count == 0 ? body : throw new ApiProblemException(400, ErrorCodes.ValidationFailed, "relay heartbeat: invalid fields", errors);
+    }
+
+    /// <summary>At most this many sender/receiver pairs per heartbeat (a relay's binding limit is far below).</summary>
+    public const int MaxUsageReports = 100_000;
+
+    private static bool IsNodeKey(string? text)
+    {
+        Span<byte> key = stackalloc byte[33];
+        return text is { Length: 44 } && Convert.TryFromBase64String(text, key, out var written) && written == 32;
     }
 
     private static bool IsEndpoint(string? text) => IPEndPoint.TryParse(text ?? "", out var e) && e.Port != 0;

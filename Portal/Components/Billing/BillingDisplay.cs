@@ -30,4 +30,21 @@ public static class BillingDisplay
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Usage(NetworkPlanDto n) => $"{n.MemberCount}/{n.MemberLimit}";
+
+    /// <summary>Bytes in binary units, e.g. "0 B", "512 KiB", "3.4 GiB".</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var value = (double)bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {units[unit]}");
+    }
 }

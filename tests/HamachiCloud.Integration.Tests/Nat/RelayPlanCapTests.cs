@@ -52,7 +52,39 @@ public sealed class RelayPlanCapTests(ITestOutputHelper output)
         var bits = Iperf(a.Host.Namespace, b.Host.Namespace, b.IPv4, out var raw);
         output.WriteLine($"{(premium ? "Premium" : "Free")}: {bits / 1e6:0.00} Mbit/s through the relay");
         Assert.True(bits > 0, $"iperf3 failed: {raw}\n{world.Logs()}");
+
+        // The relay reports what it carried at its next heartbeat (every 2 s here) and the roll-up job counts it
+        // against the network: at least the bytes iperf3 moved in its 8 s (6 measured at the rate above), and no more
+        // than a generous bound on what the link could carry (2 × the cap over 10 s, plus the tunnels' overhead).
+        var floor = (long)(bits * 6 / 8);
+        var relayed = await RelayedBytesAsync(world.Api, at => at >= floor, TimeSpan.FromSeconds(30));
+        output.WriteLine($"{(premium ? "Premium" : "Free")}: {relayed} bytes counted as relay traffic this month");
+        Assert.True(relayed >= floor, $"relay usage {relayed} bytes, under the {floor} bytes iperf3 moved\n{world.Logs()}");
+        Assert.True(relayed <= (premium ? 50_000_000 : Plan.FreeRelayBitsPerSecond) * 2 * 10 / 8, $"relay usage {relayed} bytes, more than the link could carry");
         return bits;
+    }
+
+    /// <summary>The bytes relayed this month for the lab's network, once <paramref name="enough"/> holds or <paramref name="limit"/> passed.</summary>
+    private static async Task<long> RelayedBytesAsync(ApiFactory api, Func<long, bool> enough, TimeSpan limit)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + limit;
+        while (true)
+        {
+            long bytes;
+            using (var scope = api.Services.CreateScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
+                var network = await db.Networks.Where(n => n.Name == "traversal").Select(n => n.Id).SingleAsync();
+                bytes = await db.RelayUsageDays.Where(u => u.NetworkId == network).SumAsync(u => u.Bytes);
+            }
+
+            if (enough(bytes) || TimeProvider.System.GetUtcNow() > deadline)
+            {
+                return bytes;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
+        }
     }
 
     /// <summary>Premium for the lab's network as a customer gets it without Stripe: a staff grant over REST (PlanChanges applies it).</summary>

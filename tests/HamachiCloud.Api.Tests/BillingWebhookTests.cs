@@ -187,7 +187,7 @@ public abstract class BillingWebhookTests(BillingWorld world)
         var s = Assert.Single((await owner.Client.GetBillingAsync()).Subscriptions);
         Assert.Equal("past_due", s.Status);
         Assert.Equal("Premium", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
-        var mail = await WaitForMailAsync(f, owner.Email, "Payment failed");
+        var mail = await TestMails.WaitForAsync(f, owner.Email, "Payment failed");
         Assert.Contains("/billing", mail, StringComparison.Ordinal);
 
         // The grace ends: the hourly job ends the subscription and the network is Free again (nothing deleted).
@@ -275,7 +275,7 @@ public abstract class BillingWebhookTests(BillingWorld world)
             Assert.True(await jobs.SendRenewalRemindersAsync(CancellationToken.None) >= 1);
         }
 
-        var mail = await WaitForMailAsync(f, owner.Email, "renews on");
+        var mail = await TestMails.WaitForAsync(f, owner.Email, "renews on");
         Assert.Contains("yearly Premium plan", mail, StringComparison.Ordinal);
         await using (var scope = f.Services.CreateAsyncScope())
         {
@@ -311,38 +311,6 @@ public abstract class BillingWebhookTests(BillingWorld world)
         var events = ignoreEvents ? [] : (await db.StripeEvents.AsNoTracking().Select(e => e.Id).ToListAsync()).Order().ToList();
         var audit = await db.AuditEvents.AsNoTracking().CountAsync(a => a.Action.StartsWith("billing.subscription"));
         return JsonSerializer.Serialize(new { subs, networks, events, audit });
-    }
-
-    /// <summary>Up to 60 s: the mail is a Hangfire job, and Hangfire.PostgreSql polls its queue every 15 s.</summary>
-    private static async Task<string> WaitForMailAsync(ApiFactory f, string to, string subject)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (Directory.Exists(f.MailDirectory))
-            {
-                foreach (var file in Directory.GetFiles(f.MailDirectory, "*.eml"))
-                {
-                    string text;
-                    try
-                    {
-                        text = await File.ReadAllTextAsync(file);
-                    }
-                    catch (IOException)
-                    {
-                        continue; // still being written
-                    }
-
-                    if (text.Contains(to, StringComparison.OrdinalIgnoreCase) && text.Contains(subject, StringComparison.Ordinal))
-                    {
-                        return text;
-                    }
-                }
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
-        }
-
-        throw new TimeoutException($"no mail '{subject}' to {to} in {f.MailDirectory}");
     }
 }
 

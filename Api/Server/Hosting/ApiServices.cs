@@ -128,6 +128,7 @@ internal static class ApiServices
         services.AddSingleton<Billing.StripeWebhook.Gate>();
         services.AddScoped<Billing.BillingMails>();
         services.AddScoped<Billing.RelayUsageRollup>();
+        services.AddScoped<Members.MemberMails>();
         services.AddScoped<BillingJobs>();
         services.AddSingleton<Members.JoinThrottle>();
         services.AddSingleton(sp => new ControlPlane.HubCallBudget.Clock(sp.GetRequiredService<TimeProvider>()));

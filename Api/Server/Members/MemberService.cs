@@ -1,3 +1,4 @@
+using Hangfire;
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Contracts.Members;
 using HamachiCloud.Api.Contracts.Networks;
@@ -10,7 +11,7 @@ namespace HamachiCloud.Api.Members;
 /// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
 internal sealed class MemberService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes,
-    JoinThrottle throttle, Plans.PlanChanges plans)
+    JoinThrottle throttle, Plans.PlanChanges plans, IBackgroundJobClient jobs)
 {
     /// <summary>
     /// Joins, retrying when another change of the same network's members won the race (the
@@ -95,6 +96,11 @@ internal sealed class MemberService(
 
         audit.Record(userId, status == MemberStatus.Pending ? "member.requested" : "member.joined", "network", network.Id);
         await db.SaveChangesAsync(ct);
+        if (status == MemberStatus.Pending)
+        {
+            jobs.Enqueue<MemberMails>(m => m.SendJoinRequestedAsync(network.Id, userId, CancellationToken.None));
+        }
+
         changes.NetworkChanged(network.Id);
         changes.AccountChanged(userId);
         return await networks.ToDtoAsync(network, userId, ct);
@@ -239,7 +245,10 @@ internal sealed class MemberService(
             await MemberLimits.RequireSeatAsync(db, network, network.Memberships.Count(m => m.Status == MemberStatus.Active), ct);
         }
 
-        return await SaveAsync(target, decision, userId, network, action, ct);
+        var decided = await SaveAsync(target, decision, userId, network, action, ct);
+        var approved = decision == MemberStatus.Active;
+        jobs.Enqueue<MemberMails>(m => m.SendJoinDecidedAsync(network.Id, memberId, approved, CancellationToken.None));
+        return decided;
     }
 
     private async Task<(Network Network, Membership Me, Membership Target)> LoadPairAsync(Guid userId, Guid networkId, Guid memberId, CancellationToken ct)

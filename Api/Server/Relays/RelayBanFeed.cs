@@ -24,9 +24,13 @@ internal sealed class RelayBanFeed(BanList bans, HamachiDbContext db)
         var list = relayBans.Select(b => b.Kind switch
         {
             BanKind.Range => new RelayBan(b.Id, b.Range!.Value.ToString(), [], b.ExpiresAt),
-            BanKind.Device => new RelayBan(b.Id, null, keys.Where(k => k.Id == b.DeviceId && k.NodeKey != "").Select(k => k.NodeKey).ToList(), b.ExpiresAt),
-            _ => new RelayBan(b.Id, null, keys.Where(k => k.UserId == b.UserId && k.NodeKey != "").Select(k => k.NodeKey).ToList(), b.ExpiresAt),
+            BanKind.Device => new RelayBan(b.Id, null, keys.Where(k => k.Id == b.DeviceId).Select(k => Base64(k.NodeKey)).OfType<string>().ToList(), b.ExpiresAt),
+            _ => new RelayBan(b.Id, null, keys.Where(k => k.UserId == b.UserId).Select(k => Base64(k.NodeKey)).OfType<string>().ToList(), b.ExpiresAt),
         }).ToList();
         return new RelayBanList(version, list);
     }
+
+    /// <summary>A stored node key (64 hex digits) as the relays read it (base64 of the 32 bytes); null when it is not one.</summary>
+    private static string? Base64(string hex) =>
+        hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? Convert.ToBase64String(Convert.FromHexString(hex)) : null;
 }

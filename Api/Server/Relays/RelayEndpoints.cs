@@ -27,7 +27,8 @@ internal static class RelayEndpoints
     }
 
     private static async Task<IResult> BanPollAsync(
-        HttpContext http, RelayBanPoll? body, Bans.BanList bans, RelayBanFeed feed, IOptions<RelaysOptions> options, CancellationToken ct)
+        HttpContext http, RelayBanPoll? body, Bans.BanList bans, RelayBanFeed feed, IOptions<RelaysOptions> options, IHostApplicationLifetime lifetime,
+        CancellationToken ct)
     {
         RequireSecret(http, options.Value);
         if (body is null || body.RelayId == Guid.Empty || body.Version is { Length: > 64 })
@@ -36,7 +37,18 @@ internal static class RelayEndpoints
                 new Dictionary<string, string[]> { [body is null || body.RelayId == Guid.Empty ? "relayId" : "version"] = ["required: the relay id and at most 64 characters of version"] });
         }
 
-        await bans.WaitForChangeAsync(body.Version, TimeSpan.FromSeconds(RelayBanPoll.MaxWaitSeconds), ct);
+        // A stopping node lets its waiting relays go at once (503: they retry, on another node or after the restart)
+        // instead of holding its shutdown for up to the poll's wait.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        try
+        {
+            await bans.WaitForChangeAsync(body.Version, TimeSpan.FromSeconds(RelayBanPoll.MaxWaitSeconds), waiting.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         return Results.Ok(await feed.CurrentAsync(ct));
     }
 

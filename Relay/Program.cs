@@ -56,7 +56,9 @@ builder.Services.AddSingleton(new StunResponder(sockets));
 builder.Services.AddSingleton<RelayDispatcher>();
 var gate = new WebSocketGate(options.MaxWebSockets, options.MaxWebSocketsPerAddress);
 builder.Services.AddHostedService<UdpRelayService>();
+builder.Services.AddSingleton<RelayBanState>();
 builder.Services.AddHostedService<HeartbeatService>();
+builder.Services.AddHostedService<BanWatchService>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
 var app = builder.Build();

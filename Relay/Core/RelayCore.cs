@@ -17,7 +17,9 @@ namespace HamachiCloud.Relay.Core;
 /// to it and a proof of the fromNodeKey, <see cref="RelayBindProof"/>) makes or moves the binding, so a captured
 /// Bind or BindProof replayed from elsewhere moves nothing. A Send(K_T) from S is forwarded only when S holds a live binding
 /// (K_S → K_T) and K_T holds a live binding (K_T → K_S); it goes out as Recv(K_S) to K_T's source. Everything
-/// unexpected is refused: no server key yet, bad signature, other relay, expired, banned source, malformed.
+/// unexpected is refused: no server key yet, bad signature, other relay, expired, banned source, banned node key (a
+/// banned device, or a device of a banned account, at either end), malformed. Each refusal by a ban is counted per
+/// ban id (<see cref="DrainBanHits"/>, reported to the Api with the heartbeat).
 /// </para>
 /// Thread-safe: one lock around each call (calls are short and allocation-free on the Send path). Disposed with the process.
 /// </summary>
@@ -31,7 +33,11 @@ public sealed class RelayCore : IDisposable
     private readonly BindChallenges _challenges;
     private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
     private SigningPublicKey? _issuer;
-    private PrefixIndex<bool> _bans = new([]);
+    private readonly Dictionary<Guid, long> _banHits = [];
+    private readonly Func<BanRule, bool> _actsNow;
+    private PrefixIndex<BanRule> _bans = new([]);
+    private Dictionary<NodeKeyValue, BanRule> _bannedKeys = [];
+    private DateTimeOffset _banCheckTime;
     private long _bindsAccepted;
     private long _forwarded;
     private long _forwardedBytes;
@@ -48,6 +54,7 @@ public sealed class RelayCore : IDisposable
         _relayId = relayId;
         _maxBindings = maxBindings;
         _challenges = new BindChallenges(random);
+        _actsNow = rule => rule.ExpiresAt is null || rule.ExpiresAt > _banCheckTime; // one delegate: no allocation per datagram
     }
 
     /// <summary>True once the server identity key is known (binds are refused before).</summary>
@@ -71,15 +78,68 @@ public sealed class RelayCore : IDisposable
         }
     }
 
-    /// <summary>Replaces the banned IP ranges; bindings from banned sources are removed at once.</summary>
-    public void SetBans(IReadOnlyList<IPNetwork> bans)
+    /// <summary>Replaces the banned IP ranges (configuration of a relay without the Api: no ids, no expiry).</summary>
+    public void SetBans(IReadOnlyList<IPNetwork> bans) => SetBans(bans.Select(b => new RelayBanRule(Guid.Empty, b, [], null)).ToList(), DateTimeOffset.MinValue);
+
+    /// <summary>
+    /// Replaces every ban (from the Api's push or heartbeat): ranges, and node keys of banned devices and accounts.
+    /// Bindings from a banned source, or from or to a banned node key, are removed at once: their relayed flows stop.
+    /// </summary>
+    public void SetBans(IReadOnlyList<RelayBanRule> bans, DateTimeOffset now)
     {
         lock (_lock)
         {
-            _bans = new PrefixIndex<bool>(bans.Select(b => (b, true)));
-            foreach (var binding in _byPair.Values.Where(b => IsBanned(b.Source)).ToList())
+            var ranges = new List<(IPNetwork, BanRule)>();
+            var keys = new Dictionary<NodeKeyValue, BanRule>();
+            foreach (var ban in bans)
             {
-                Remove(binding);
+                var rule = new BanRule(ban.Id, ban.ExpiresAt);
+                if (ban.Range is { } range)
+                {
+                    ranges.Add((range, rule));
+                }
+
+                foreach (var key in ban.NodeKeys)
+                {
+                    if (key.Length == 32)
+                    {
+                        keys[NodeKeyValue.From(key)] = rule;
+                    }
+                }
+            }
+
+            _bans = new PrefixIndex<BanRule>(ranges);
+            _bannedKeys = keys;
+            foreach (var binding in _byPair.Values.ToList())
+            {
+                if ((BannedBy(binding.Source, now) ?? BannedKey(binding.From, now) ?? BannedKey(binding.To, now)) is { } rule)
+                {
+                    CountBan(rule);
+                    Remove(binding);
+                }
+            }
+        }
+    }
+
+    /// <summary>Takes the refusals counted per ban since the last call (ban id → count).</summary>
+    public Dictionary<Guid, long> DrainBanHits()
+    {
+        lock (_lock)
+        {
+            var hits = new Dictionary<Guid, long>(_banHits);
+            _banHits.Clear();
+            return hits;
+        }
+    }
+
+    /// <summary>Puts counts back (a heartbeat that did not reach the Api).</summary>
+    public void ReturnBanHits(IReadOnlyDictionary<Guid, long> hits)
+    {
+        lock (_lock)
+        {
+            foreach (var (id, n) in hits)
+            {
+                _banHits[id] = _banHits.GetValueOrDefault(id) + n;
             }
         }
     }
@@ -129,8 +189,9 @@ public sealed class RelayCore : IDisposable
                 _nextSweep = now.AddSeconds(10);
             }
 
-            if (IsBanned(from))
+            if (BannedBy(from, now) is { } ban)
             {
+                CountBan(ban);
                 return Refuse(RelayDropReason.Banned, RelayRefusal.Banned, default, output);
             }
 
@@ -221,6 +282,11 @@ public sealed class RelayCore : IDisposable
             return refusal;
         }
 
+        if (RefuseBannedKeys(token, now, output, out refusal))
+        {
+            return refusal;
+        }
+
         var to = token.To.Bytes;
         var pair = (NodeKeyValue.From(token.From.Bytes), NodeKeyValue.From(to));
         if (_byPair.TryGetValue(pair, out var binding) && binding.Source == from)
@@ -242,6 +308,11 @@ public sealed class RelayCore : IDisposable
     private RelayAction BindProof(RelaySource from, RelayFrame frame, DateTimeOffset now, Span<byte> output)
     {
         if (!TryAcceptToken(frame.Token, now, output, out var token, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (RefuseBannedKeys(token, now, output, out refusal))
         {
             return refusal;
         }
@@ -394,10 +465,47 @@ public sealed class RelayCore : IDisposable
             : RelayAction.Dropped(reason);
     }
 
-    private bool IsBanned(RelaySource source)
+    /// <summary>A token from or to a banned node key is refused (Banned) and counted.</summary>
+    private bool RefuseBannedKeys(RelayToken token, DateTimeOffset now, Span<byte> output, out RelayAction refusal)
     {
+        refusal = default;
+        if (_bannedKeys.Count == 0)
+        {
+            return false;
+        }
+
+        var rule = BannedKey(NodeKeyValue.From(token.From.Bytes), now) ?? BannedKey(NodeKeyValue.From(token.To.Bytes), now);
+        if (rule is null)
+        {
+            return false;
+        }
+
+        CountBan(rule);
+        refusal = Refuse(RelayDropReason.Banned, RelayRefusal.Banned, token.To.Bytes, output);
+        return true;
+    }
+
+    private BanRule? BannedBy(RelaySource source, DateTimeOffset now)
+    {
+        if (_bans.Count == 0)
+        {
+            return null;
+        }
+
         var (high, low) = source.Address128;
-        return _bans.Contains(Address128.From(high, low));
+        _banCheckTime = now;
+        return _bans.TryFind(Address128.From(high, low), _actsNow, out var rule) ? rule : null;
+    }
+
+    private BanRule? BannedKey(NodeKeyValue key, DateTimeOffset now) =>
+        _bannedKeys.TryGetValue(key, out var rule) && (rule.ExpiresAt is null || rule.ExpiresAt > now) ? rule : null;
+
+    private void CountBan(BanRule rule)
+    {
+        if (rule.Id != Guid.Empty)
+        {
+            _banHits[rule.Id] = _banHits.GetValueOrDefault(rule.Id) + 1;
+        }
     }
 
     private void Sweep(DateTimeOffset now)
@@ -422,6 +530,9 @@ public sealed class RelayCore : IDisposable
             _bySource.Remove((binding.Source, binding.To));
         }
     }
+
+    /// <summary>One ban as the core holds it: its id (for hit counts) and expiry.</summary>
+    private sealed record BanRule(Guid Id, DateTimeOffset? ExpiresAt);
 
     private sealed class Binding(NodeKeyValue from, NodeKeyValue to, RelaySource source, DateTimeOffset expiresAt, TokenBucket bucket)
     {

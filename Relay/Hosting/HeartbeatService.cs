@@ -11,9 +11,12 @@ namespace HamachiCloud.Relay.Hosting;
 /// <summary>
 /// Every <c>Relay:HeartbeatSeconds</c>: registers with the Api (shared secret) and takes the server identity key and
 /// the ban list from the answer. A failed heartbeat keeps the last known key and bans (logged); before the first
-/// success binds are refused unless <c>Relay:ServerIdentityKey</c> is configured.
+/// success binds are refused unless <c>Relay:ServerIdentityKey</c> is configured. Each heartbeat carries the refusals
+/// counted per ban since the last answered one (put back when it fails). Ban changes themselves are pushed
+/// (<see cref="BanWatchService"/>); the heartbeat's list is the fallback.
 /// </summary>
-public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore core, StunSockets sockets, TimeProvider time, ILogger<HeartbeatService> logger)
+public sealed class HeartbeatService(
+    IOptions<RelayOptions> options, RelayCore core, RelayBanState banState, StunSockets sockets, TimeProvider time, ILogger<HeartbeatService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -39,13 +42,9 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
         {
             try
             {
+                var hits = core.DrainBanHits();
                 var usage = core.TakeUsage();
-                using var response = await PostAsync(http, request with { Usage = usage }, usage, stoppingToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    core.ReturnUsage(usage);
-                }
-
+                using var response = await SendAsync(http, request with { BanHits = hits.Count == 0 ? null : hits, Usage = usage.Count == 0 ? null : usage }, hits, usage, stoppingToken);
                 if (response.IsSuccessStatusCode)
                 {
                     var body = await response.Content.ReadFromJsonAsync<RelayHeartbeatResponse>(stoppingToken);
@@ -85,15 +84,23 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
         }
     }
 
-    /// <summary>Posts the heartbeat; when it does not get through, the usage it carried goes back to the core for the next one.</summary>
-    private async Task<HttpResponseMessage> PostAsync(HttpClient http, RelayHeartbeatRequest request, List<RelayUsageReport> usage, CancellationToken ct)
+    /// <summary>Posts the heartbeat; the hit counts and the usage go back to the core unless the Api answered 2xx.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpClient http, RelayHeartbeatRequest request, Dictionary<Guid, long> hits, List<RelayUsageReport> usage, CancellationToken ct)
     {
         try
         {
-            return await http.PostAsJsonAsync(RelayHeartbeatRequest.Path.TrimStart('/'), request, ct);
+            var response = await http.PostAsJsonAsync(RelayHeartbeatRequest.Path.TrimStart('/'), request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                core.ReturnBanHits(hits);
+                core.ReturnUsage(usage);
+            }
+
+            return response;
         }
         catch
         {
+            core.ReturnBanHits(hits);
             core.ReturnUsage(usage);
             throw;
         }
@@ -106,6 +113,14 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
             throw new FormatException("heartbeat answer without a valid ServerIdentityKey");
         }
 
+        core.SetIssuer(key!);
+        if (body.Bans is not null && body.BansVersion is not null)
+        {
+            banState.Apply(body.BansVersion, body.Bans);
+            return;
+        }
+
+        // An older Api: ranges only.
         var bans = new List<IPNetwork>();
         foreach (var range in body.BannedRanges)
         {
@@ -119,7 +134,6 @@ public sealed class HeartbeatService(IOptions<RelayOptions> options, RelayCore c
             }
         }
 
-        core.SetIssuer(key!);
         core.SetBans(bans);
     }
 }

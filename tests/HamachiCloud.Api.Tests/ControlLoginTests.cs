@@ -137,7 +137,7 @@ public abstract class ControlLoginTests(ApiWorld world)
             await staff.Client.DeleteBanAsync(ban.Id);
         }
 
-        // Over long polling every send is a request, which the ban middleware refuses as well.
+        // The REST middleware leaves the hub path to the hub: its login applies the Control scope (BanTests has the scopes).
     }
 
     [SkippableFact]

@@ -147,11 +147,11 @@ public abstract class DeviceAndKeyTests(ApiWorld world)
         var staff = await TestUser.CreateStaffAsync(f);
         var ban = await staff.Client.CreateBanAsync(new("198.51.100.0/24", "abuse from this range"));
         var bans = f.Services.GetRequiredService<BanList>();
-        Assert.NotNull(await bans.FindAsync(IPAddress.Parse("198.51.100.77"), CancellationToken.None));
-        Assert.NotNull(await bans.FindAsync(IPAddress.Parse("198.51.100.77").MapToIPv6(), CancellationToken.None));
-        Assert.Null(await bans.FindAsync(IPAddress.Parse("203.0.113.5"), CancellationToken.None));
+        Assert.NotNull(await bans.FindAsync(IPAddress.Parse("198.51.100.77"), null, null, HamachiCloud.Data.Entities.BanScope.All, CancellationToken.None));
+        Assert.NotNull(await bans.FindAsync(IPAddress.Parse("198.51.100.77").MapToIPv6(), null, null, HamachiCloud.Data.Entities.BanScope.All, CancellationToken.None));
+        Assert.Null(await bans.FindAsync(IPAddress.Parse("203.0.113.5"), null, null, HamachiCloud.Data.Entities.BanScope.All, CancellationToken.None));
         await staff.Client.DeleteBanAsync(ban.Id);
-        Assert.Null(await bans.FindAsync(IPAddress.Parse("198.51.100.77"), CancellationToken.None));
+        Assert.Null(await bans.FindAsync(IPAddress.Parse("198.51.100.77"), null, null, HamachiCloud.Data.Entities.BanScope.All, CancellationToken.None));
     }
 
     private static async Task<Data.Entities.Device> EnrolAsync(ApiFactory f, Guid userId, string name)

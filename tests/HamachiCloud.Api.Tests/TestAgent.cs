@@ -23,16 +23,22 @@ public sealed class TestAgent : IAsyncDisposable
     private HubConnection? _connection;
     private byte[] _agentNonce = [];
 
-    private TestAgent(SigningKey machineKey, EnrolResponse enrolment)
+    private bool _ownsKey = true;
+
+    private TestAgent(SigningKey machineKey, EnrolResponse enrolment, string nodeKey)
     {
         MachineKey = machineKey;
         Enrolment = enrolment;
+        NodeKey = nodeKey;
         PinnedServerKey = SigningPublicKey.FromBytes(Convert.FromBase64String(enrolment.ServerIdentityKey));
     }
 
     public SigningKey MachineKey { get; }
     public EnrolResponse Enrolment { get; }
     public Guid DeviceId => Enrolment.DeviceId;
+
+    /// <summary>The node key it enrolled with (base64 of 32 bytes).</summary>
+    public string NodeKey { get; }
     public SigningPublicKey PinnedServerKey { get; set; }
     public HubConnection Connection => _connection ?? throw new InvalidOperationException("not connected");
     public NetworkMap? Map { get; private set; }
@@ -57,7 +63,7 @@ public sealed class TestAgent : IAsyncDisposable
     {
         var machine = SigningKey.Generate();
         var request = new EnrolRequest(name, machine.PublicKey.ToBase64(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), setupKey);
-        return new TestAgent(machine, await client.EnrolAsync(request));
+        return new TestAgent(machine, await client.EnrolAsync(request), request.NodeKey);
     }
 
     public static async Task<TestAgent> EnrolWithSetupKeyAsync(ApiFactory f, TestUser owner, string name)
@@ -185,6 +191,9 @@ public sealed class TestAgent : IAsyncDisposable
 
     public PeerInfo? Peer(TestAgent other) => Map?.Peers.FirstOrDefault(p => p.DeviceId == other.DeviceId);
 
+    /// <summary>Another connection of the same enrolled device (same machine key, which the original owns), not yet connected.</summary>
+    public TestAgent Clone() => new(MachineKey, Enrolment, NodeKey) { PinnedServerKey = PinnedServerKey, _ownsKey = false };
+
     public async ValueTask DisposeAsync()
     {
         if (_connection is not null)
@@ -192,7 +201,10 @@ public sealed class TestAgent : IAsyncDisposable
             await _connection.DisposeAsync();
         }
 
-        MachineKey.Dispose();
+        if (_ownsKey)
+        {
+            MachineKey.Dispose();
+        }
     }
 
     private void OnMap(SignedMessage signed)

@@ -133,7 +133,13 @@ public sealed partial class HamachiClient
 
     public Task<List<BanDto>> ListBansAsync(CancellationToken ct = default) => SendAsync<List<BanDto>>(HttpMethod.Get, "api/v1/bans", null, ct);
 
+    /// <summary>Lifts the ban (kept in the list with its hit count); the same as <see cref="LiftBanAsync"/>.</summary>
     public Task DeleteBanAsync(Guid id, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, $"api/v1/bans/{id}", null, ct);
+
+    public Task<BanDto> LiftBanAsync(Guid id, CancellationToken ct = default) => SendAsync<BanDto>(HttpMethod.Post, $"api/v1/bans/{id}/lift", null, ct);
+
+    public Task<BanDto> UpdateBanAsync(Guid id, UpdateBanRequest request, CancellationToken ct = default) =>
+        SendAsync<BanDto>(HttpMethod.Put, $"api/v1/bans/{id}", request, ct);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Bans;
 
-/// <summary>Section <c>Bans</c>: how wide a ban may be without the second confirmation.</summary>
+/// <summary>Section <c>Bans</c>: how wide a ban may be without the second confirmation; how often hit counts are written.</summary>
 public sealed class BanOptions
 {
     public const string Section = "Bans";
@@ -12,6 +12,9 @@ public sealed class BanOptions
 
     /// <summary>IPv6 ranges shorter than this prefix (wider than a /32 by default) need <c>confirm</c>.</summary>
     public int WidestIPv6PrefixLength { get; set; } = 32;
+
+    /// <summary>How often each Api node adds the refusals it counted to the bans' hit counts (seconds, 1..300).</summary>
+    public int HitFlushSeconds { get; set; } = 5;
 
     internal sealed class Validator : IValidateOptions<BanOptions>
     {
@@ -26,6 +29,11 @@ public sealed class BanOptions
             if (o.WidestIPv6PrefixLength is < 0 or > 128)
             {
                 failures.Add($"{Section}:WidestIPv6PrefixLength must be 0..128");
+            }
+
+            if (o.HitFlushSeconds is < 1 or > 300)
+            {
+                failures.Add($"{Section}:HitFlushSeconds must be 1..300");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

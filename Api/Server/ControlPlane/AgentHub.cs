@@ -85,11 +85,20 @@ internal sealed class AgentHub(
 
         var ct = Context.ConnectionAborted;
         var remote = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        var ban = await bans.FindAsync(remote, ct);
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == session.DeviceId, ct);
         var now = clock.GetUtcNow();
-        var refusal = LoginDecision.Decide(ban?.Reason, device, session.Version, session.DeviceId, session.AgentNonce, session.ServerNonce,
-            request?.MachineSignature, now);
+
+        // Bans in the Control scope: a range ban nothing can spare refuses before the proof; device, account and
+        // exempted range bans are judged once the machine key proved which device (and account) this is.
+        var range = await bans.FindRangeAsync(remote, BanScope.Control, ct);
+        (string Code, string Reason)? refusal = range is { HasExemptions: false }
+            ? (LoginErrors.Banned, (await bans.FindAsync(remote, null, null, BanScope.Control, ct) ?? range).Describe(remote))
+            : LoginDecision.Decide(null, device, session.Version, session.DeviceId, session.AgentNonce, session.ServerNonce, request?.MachineSignature, now);
+        if (refusal is null && await bans.FindAsync(remote, device!.UserId, device.Id, BanScope.Control, ct) is { } ban)
+        {
+            refusal = (LoginErrors.Banned, ban.Describe(remote));
+        }
+
         if (refusal is { } r)
         {
             log.LogWarning("control login refused for device {DeviceId} from {Remote}: {Code}", session.DeviceId, remote, r.Code);
@@ -106,7 +115,7 @@ internal sealed class AgentHub(
         session.Stage = AgentStage.LoggedIn;
         session.UserId = device.UserId;
         session.Budget = new HubCallBudget(budgetClock);
-        live.Add(Context, remote, device.Id);
+        live.Add(Context, remote, device.Id, device.UserId);
 
         await Groups.AddToGroupAsync(Context.ConnectionId, AgentGroups.Device(device.Id), ct);
         var map = await maps.FullMapAsync(device.Id, device.UserId, ct);

@@ -6,7 +6,7 @@ namespace HamachiCloud.Api.ControlPlane;
 
 /// <summary>
 /// The logged-in control sessions held by this node (connection id → caller context, remote
-/// address, device), so that <see cref="SessionEnforcer"/> can end a session whose address was
+/// address, device, account), so that <see cref="SessionEnforcer"/> can end a session whose address was
 /// banned or whose device was deleted after it logged in. <see cref="CheckNow"/> wakes the
 /// enforcer at once (this node changed a ban or deleted a device).
 /// </summary>
@@ -19,8 +19,8 @@ internal sealed class LiveSessions : IDisposable
 
     public void Dispose() => _wake.Dispose();
 
-    public void Add(HubCallerContext context, IPAddress? remote, Guid deviceId) =>
-        _sessions[context.ConnectionId] = new LiveSession(context, Normalize(remote), deviceId);
+    public void Add(HubCallerContext context, IPAddress? remote, Guid deviceId, Guid userId) =>
+        _sessions[context.ConnectionId] = new LiveSession(context, Normalize(remote), deviceId, userId);
 
     public void Remove(string connectionId) => _sessions.TryRemove(connectionId, out _);
 
@@ -57,7 +57,7 @@ internal sealed class LiveSessions : IDisposable
         address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 }
 
-internal sealed record LiveSession(HubCallerContext Context, IPAddress? Remote, Guid DeviceId)
+internal sealed record LiveSession(HubCallerContext Context, IPAddress? Remote, Guid DeviceId, Guid UserId)
 {
     public string ConnectionId => Context.ConnectionId;
 }

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace HamachiCloud.Api.ControlPlane;
 
 /// <summary>
-/// Ends live control sessions that login would refuse now: the remote address is in a newly
-/// banned range, the device was deleted, or its keys expired. Runs on every node over that
+/// Ends live control sessions that login would refuse now: the remote address, the device or its
+/// account is newly banned (scope Control; a range ban's exemptions spare their accounts), the device was deleted, or its keys expired. Runs on every node over that
 /// node's own <see cref="LiveSessions"/>, every <c>ControlPlane:SessionCheckSeconds</c> and at
-/// once when this node changes a ban or deletes a device. The agent is told why
+/// once when any node changes a ban (<see cref="BanBus"/>) or this node deletes a device. The agent is told why
 /// (<see cref="IAgentClient.Goodbye"/>), the connection is closed a moment later, and the device
 /// goes offline for its peers at the next tick (no verify-and-wait: the server ended it).
 /// </summary>
@@ -76,9 +76,9 @@ internal sealed class SessionEnforcer(
 
     private async Task<(string Code, string Reason)?> JudgeAsync(LiveSession session, Dictionary<Guid, DateTimeOffset?> devices, DateTimeOffset now, CancellationToken ct)
     {
-        if (await bans.FindAsync(session.Remote, ct) is { } ban)
+        if (await bans.FindAsync(session.Remote, session.UserId, session.DeviceId, BanScope.Control, ct) is { } ban)
         {
-            return (LoginErrors.Banned, $"your address {session.Remote} is in a banned range ({ban.Range}): {ban.Reason}");
+            return (LoginErrors.Banned, ban.Describe(session.Remote));
         }
 
         if (!devices.TryGetValue(session.DeviceId, out var expires))

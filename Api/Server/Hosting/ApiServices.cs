@@ -101,6 +101,12 @@ internal static class ApiServices
 
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();
         services.AddSingleton<BanList>();
+        services.AddSingleton<BanHits>();
+        services.AddScoped<Relays.RelayBanFeed>();
+        services.AddSingleton<BanBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<BanBus>());
+        services.AddSingleton<BanHitFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<BanHitFlusher>());
         services.AddSingleton<SignIn.SignInThrottle>();
         services.AddSingleton<SignIn.UnknownAccountPassword>();
         services.AddScoped<BanService>();

@@ -25,15 +25,18 @@ internal static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthSchemes.ReadPolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.ReadScope, AuthSchemes.WriteScope))
             .AddPolicy(AuthSchemes.WritePolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.WriteScope))
+            .AddPolicy(AuthSchemes.StaffReadPolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.ReadScope, AuthSchemes.WriteScope).AddRequirements(new StaffRequirement()))
+            .AddPolicy(AuthSchemes.StaffWritePolicy, p => Scoped(p, AuthSchemes.ApiScope, AuthSchemes.WriteScope).AddRequirements(new StaffRequirement()))
             .AddPolicy(AuthSchemes.LivePolicy, p => p.AddAuthenticationSchemes(OpenIddictSetup.ValidationScheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(ctx => ctx.User.FindAll(AuthSchemes.ScopeClaim).Any(c => c.Value == AuthSchemes.ApiScope))
                 .AddRequirements(new AccountEnabledRequirement()));
         services.AddScoped<IAuthorizationHandler, AccountEnabledHandler>();
+        services.AddScoped<IAuthorizationHandler, StaffHandler>();
         return services;
     }
 
-    private static void Scoped(AuthorizationPolicyBuilder policy, params string[] anyOf) =>
+    private static AuthorizationPolicyBuilder Scoped(AuthorizationPolicyBuilder policy, params string[] anyOf) =>
         policy.AddAuthenticationSchemes(AuthSchemes.Bearer)
             .RequireAuthenticatedUser()
             .RequireAssertion(ctx => ctx.User.FindAll(AuthSchemes.ScopeClaim).Any(c => anyOf.Contains(c.Value)))

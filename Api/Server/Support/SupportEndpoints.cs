@@ -12,8 +12,8 @@ internal static class SupportEndpoints
 {
     public static void MapSupportEndpoints(this IEndpointRouteBuilder api)
     {
-        var read = api.MapGroup("/support").WithTags("Support").RequireAuthorization(AuthSchemes.ReadPolicy);
-        var write = api.MapGroup("/support").WithTags("Support").RequireAuthorization(AuthSchemes.WritePolicy);
+        var read = api.MapGroup("/support").WithTags("Support").RequireAuthorization(AuthSchemes.StaffReadPolicy);
+        var write = api.MapGroup("/support").WithTags("Support").RequireAuthorization(AuthSchemes.StaffWritePolicy);
         read.MapGet("/search", async (string? q, ClaimsPrincipal u, StaffAccess staff, SupportSearch s, CancellationToken ct) =>
             {
                 await staff.RequireAsync(u.UserId(), "search accounts");

@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Tests;
 using HamachiCloud.Data.Entities;
+using HamachiCloud.Integration.Tests.EndToEnd;
 using HamachiCloud.Integration.Tests.Lab;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

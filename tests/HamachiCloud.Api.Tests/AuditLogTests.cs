@@ -155,6 +155,36 @@ public abstract class AuditLogTests(ApiWorld world)
         }
     }
 
+    [SkippableFact]
+    public async Task The_stale_device_job_removes_only_devices_unseen_for_the_configured_days_and_audits_it()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "forgetful");
+        await using var stale = await TestAgent.EnrolAsync(owner.Client, "old-box");
+        await using var recent = await TestAgent.EnrolAsync(owner.Client, "new-box");
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.HamachiDbContext>();
+            var now = TimeProvider.System.GetUtcNow();
+            (await db.Devices.FindAsync(stale.DeviceId))!.LastSeenAt = now.AddDays(-181);
+            (await db.Devices.FindAsync(recent.DeviceId))!.LastSeenAt = now.AddDays(-179);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<StaleDeviceJob>().RemoveStaleAsync(CancellationToken.None) >= 1);
+        }
+
+        Assert.Equal([recent.DeviceId], (await owner.Client.ListDevicesAsync()).Select(d => d.Id));
+        await using (var scope = f.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.HamachiDbContext>();
+            var removed = Assert.Single(db.AuditEvents.Where(e => e.Action == "device.stale_removed" && e.TargetId == stale.DeviceId.ToString()).ToList());
+            Assert.Null(removed.ActorUserId);
+        }
+    }
+
     /// <summary>RFC 4180: quoted fields with doubled quotes and embedded commas or line breaks.</summary>
     private static List<string[]> ParseCsv(string text)
     {

@@ -129,7 +129,9 @@ public abstract class SupportTests(ApiWorld world)
         Assert.Equal(403, (await Assert.ThrowsAsync<HamachiApiException>(() => script.GetMeAsync())).Status);
         var refresh = await f.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = "hamachi-portal", ["refresh_token"] = customer.Tokens.RefreshToken!,
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = "hamachi-portal",
+            ["refresh_token"] = customer.Tokens.RefreshToken!,
         }));
         Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
 

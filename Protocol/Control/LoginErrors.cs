@@ -9,4 +9,7 @@ public static class LoginErrors
     public const string KeyExpired = "key_expired";
     public const string Banned = "banned";
     public const string OutOfOrder = "out_of_order";
+
+    /// <summary>Support staff disabled the device's account (the reason follows in the message).</summary>
+    public const string AccountDisabled = "account_disabled";
 }

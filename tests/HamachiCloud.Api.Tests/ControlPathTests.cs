@@ -157,7 +157,7 @@ public abstract class ControlPathTests(ApiWorld world)
         Assert.Single(await RowsAsync(f, a.DeviceId));
         await using (var scope = f.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<MaintenanceJobs>().PruneExpiredAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<MaintenanceJobs>().PrunePathReportsAsync(CancellationToken.None);
         }
 
         Assert.Empty(await RowsAsync(f, a.DeviceId));

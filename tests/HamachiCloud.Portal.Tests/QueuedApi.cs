@@ -12,8 +12,9 @@ public sealed class QueuedApi : HttpMessageHandler
 
     public List<(HttpMethod Method, string Path, string? Body)> Requests { get; } = [];
 
+    /// <summary>Queues an answer: <paramref name="body"/> as JSON, or as it is when it is a string of another <paramref name="contentType"/> (e.g. CSV).</summary>
     public void Answer(HttpStatusCode status, object body, string contentType = "application/json") =>
-        _answers.Enqueue((status, JsonSerializer.Serialize(body, HamachiJson.Options)));
+        _answers.Enqueue((status, body is string raw && contentType != "application/json" ? raw : JsonSerializer.Serialize(body, HamachiJson.Options)));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

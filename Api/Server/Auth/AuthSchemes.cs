@@ -22,6 +22,10 @@ internal static class AuthSchemes
     public const string ReadPolicy = "api.read";
     public const string WritePolicy = "api.write";
 
+    /// <summary>Like <see cref="ReadPolicy"/> / <see cref="WritePolicy"/>, and the account holds a staff role (checked before the body is read).</summary>
+    public const string StaffReadPolicy = "staff.read";
+    public const string StaffWritePolicy = "staff.write";
+
     /// <summary>The Portal's live hub: an OAuth access token (not a personal token) with scope api.</summary>
     public const string LivePolicy = "portal.live";
 }

@@ -106,6 +106,14 @@ internal sealed class AgentHub(
             return new LoginResponse(false, r.Code, r.Reason);
         }
 
+        // Proven, but the account may be disabled by support: said only to the holder of the machine key.
+        if (await db.Users.Where(u => u.Id == device!.UserId && u.DisabledAt != null).Select(u => u.DisabledReason).FirstOrDefaultAsync(ct) is { } disabled)
+        {
+            log.LogWarning("control login refused for device {DeviceId} from {Remote}: {Code}", session.DeviceId, remote, LoginErrors.AccountDisabled);
+            Refuse(session);
+            return new LoginResponse(false, LoginErrors.AccountDisabled, $"support disabled this account: {disabled}");
+        }
+
         device!.ConnectionId = Context.ConnectionId;
         device.ConnectionNodeId = node.Id;
         device.LastSeenAt = now;

@@ -7,7 +7,8 @@ namespace HamachiCloud.Api.ControlPlane;
 
 /// <summary>
 /// Ends live control sessions that login would refuse now: the remote address, the device or its
-/// account is newly banned (scope Control; a range ban's exemptions spare their accounts), the device was deleted, or its keys expired. Runs on every node over that
+/// account is newly banned (scope Control; a range ban's exemptions spare their accounts), the device was deleted, its keys
+/// expired, or support disabled its account. Runs on every node over that
 /// node's own <see cref="LiveSessions"/>, every <c>ControlPlane:SessionCheckSeconds</c> and at
 /// once when any node changes a ban (<see cref="BanBus"/>) or this node deletes a device. The agent is told why
 /// (<see cref="IAgentClient.Goodbye"/>), the connection is closed a moment later, and the device
@@ -54,16 +55,20 @@ internal sealed class SessionEnforcer(
         var now = clock.GetUtcNow();
         var ids = live.Select(s => s.DeviceId).Distinct().ToList();
         Dictionary<Guid, DateTimeOffset?> devices;
+        HashSet<Guid> disabled;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
             devices = await db.Devices.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.KeyExpiresAt, ct);
+            disabled = [.. await db.Devices.Where(d => ids.Contains(d.Id) && d.User!.DisabledAt != null).Select(d => d.Id).ToListAsync(ct)];
         }
 
         var ended = 0;
         foreach (var session in live)
         {
-            var verdict = await JudgeAsync(session, devices, now, ct);
+            var verdict = disabled.Contains(session.DeviceId)
+                ? (LoginErrors.AccountDisabled, "support disabled this device's account")
+                : await JudgeAsync(session, devices, now, ct);
             if (verdict is { } v)
             {
                 await EndAsync(session, v.Code, v.Reason, ct);

@@ -1,4 +1,5 @@
 using HamachiCloud.Api.Accounts;
+using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Bans;
 using HamachiCloud.Api.Billing;
 using HamachiCloud.Api.ControlPlane;
@@ -15,6 +16,7 @@ using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.Sessions;
 using HamachiCloud.Api.SetupKeys;
+using HamachiCloud.Api.Support;
 using HamachiCloud.Api.TwoFactor;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics;
@@ -42,6 +44,7 @@ internal static class ApiPipeline
         app.Use(BanMiddleware.AfterAuthentication);
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseJobsDashboard();
 
         app.MapHamachiHealth();
         app.MapOpenApi().AllowAnonymous();
@@ -64,16 +67,14 @@ internal static class ApiPipeline
         api.MapPathEndpoints();
         api.MapDeviceCodeEndpoints();
         api.MapBillingEndpoints();
+        api.MapSupportEndpoints();
+        api.MapAuditEndpoints();
 
         _ = app.Services.GetRequiredService<ServerIdentity>(); // created on first start, before any agent connects
         app.MapHub<AgentHub>(HamachiCloud.Protocol.Control.ControlProtocol.HubPath).AllowAnonymous(); // agents log in inside the hub
         app.MapHub<PortalHub>(Contracts.Live.PortalHubContract.PortalHubPath, o => o.CloseOnAuthenticationExpiration = true);
 
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(
-            MaintenanceJobs.PruneJobId, j => j.PruneExpiredAsync(CancellationToken.None), Cron.Hourly());
-        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
-        jobs.AddOrUpdate<BillingJobs>(BillingJobs.ExpireJobId, j => j.ExpireAsync(CancellationToken.None), Cron.Hourly());
-        jobs.AddOrUpdate<BillingJobs>(BillingJobs.RemindJobId, j => j.SendRenewalRemindersAsync(CancellationToken.None), Cron.Daily());
+        RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>());
     }
 
     /// <summary>

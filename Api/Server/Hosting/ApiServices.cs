@@ -45,6 +45,8 @@ internal static class ApiServices
         Bind<Bans.BanOptions>(builder, Bans.BanOptions.Section, new Bans.BanOptions.Validator());
         Bind<SignIn.SignInThrottleOptions>(builder, SignIn.SignInThrottleOptions.Section, new SignIn.SignInThrottleOptions.Validator());
         Bind<Billing.BillingOptions>(builder, Billing.BillingOptions.Section, new Billing.BillingOptions.Validator());
+        Bind<Audit.AuditOptions>(builder, Audit.AuditOptions.Section, new Audit.AuditOptions.Validator());
+        Bind<DeviceCleanupOptions>(builder, DeviceCleanupOptions.Section, new DeviceCleanupOptions.Validator());
         RefuseHostForwardedHeaders(builder.Configuration);
 
         services.AddSingleton(TimeProvider.System);
@@ -56,6 +58,7 @@ internal static class ApiServices
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(identity.KeyDirectory, "data-protection")));
         services.AddHamachiIdentity(identity);
         services.AddHamachiAuth();
+        services.AddScoped<Microsoft.AspNetCore.Identity.SignInManager<User>, Identity.HamachiSignInManager>();
         services.AddHamachiRateLimits(limits);
         services.AddAntiforgery();
 
@@ -124,6 +127,11 @@ internal static class ApiServices
         services.AddScoped<MemberService>();
         services.AddScoped<Plans.PlanChanges>();
         services.AddScoped<Plans.GrantService>();
+        services.AddScoped<Support.SupportSearch>();
+        services.AddScoped<Support.SupportService>();
+        services.AddScoped<Audit.AuditQueries>();
+        services.AddScoped<Jobs.AuditRetentionJob>();
+        services.AddScoped<Jobs.StaleDeviceJob>();
 
         // Billing: Stripe (Checkout, Customer Portal, webhooks), its mails and jobs.
         services.AddHttpClient(nameof(Billing.StripeGateway));

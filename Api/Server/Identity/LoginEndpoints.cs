@@ -82,6 +82,7 @@ internal static class LoginEndpoints
         {
             unknown.Verify(password);
             throttle.Failed(key, address);
+            await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, null, email, null);
             return Refuse(WrongPasswordMessage);
         }
 
@@ -92,6 +93,7 @@ internal static class LoginEndpoints
         if (result.Succeeded && !expired)
         {
             throttle.Succeeded(key, address);
+            await SignInAudit.RecordAsync(ctx, SignInAudit.SignedIn, user, email, "password");
             return user.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
         }
 
@@ -105,6 +107,15 @@ internal static class LoginEndpoints
             return Refuse(ExpiredMessage(user)); // the right one-time password, too late
         }
 
+        // Not allowed = disabled by support (HamachiSignInManager) or email not confirmed, decided before the
+        // password was checked: said only to someone who knows the password.
+        if (result.IsNotAllowed && user.DisabledAt is not null && await signIn.UserManager.CheckPasswordAsync(user, password))
+        {
+            await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, user, email, "account disabled");
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return HtmlPages.Message("Account disabled", $"Support disabled this account: {user.DisabledReason}");
+        }
+
         // Not allowed = email not confirmed (Identity:RequireConfirmedEmail), decided before the password was
         // checked: say so only to someone who knows the password; a wrong one counts as usual.
         if (result.IsNotAllowed && !user.EmailConfirmed && await signIn.UserManager.CheckPasswordAsync(user, password))
@@ -114,6 +125,7 @@ internal static class LoginEndpoints
         }
 
         throttle.Failed(key, address);
+        await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, user, email, "wrong password");
         return Refuse(WrongPasswordMessage);
     }
 
@@ -175,6 +187,7 @@ internal static class LoginEndpoints
         if (result.Succeeded)
         {
             throttle.Succeeded(key, address);
+            await SignInAudit.RecordAsync(ctx, SignInAudit.SignedIn, user, user.Email, digits is null ? "password and recovery code" : "password and authenticator code");
             if (digits is null)
             {
                 audit.Record(user.Id, "account.recovery_code_used", "user", user.Id, "sign-in");
@@ -185,6 +198,7 @@ internal static class LoginEndpoints
         }
 
         throttle.Failed(key, address);
+        await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, user, user.Email, "wrong two-factor code");
         return Refuse(digits is null ? "That recovery code is wrong or was already used."
             : "That code is wrong or has expired: type the code the app shows now.");
     }

@@ -9,8 +9,8 @@ internal static class GrantEndpoints
 {
     public static void MapGrantEndpoints(this IEndpointRouteBuilder api)
     {
-        var read = api.MapGroup("/admin/grants").WithTags("Plans").RequireAuthorization(AuthSchemes.ReadPolicy);
-        var write = api.MapGroup("/admin/grants").WithTags("Plans").RequireAuthorization(AuthSchemes.WritePolicy);
+        var read = api.MapGroup("/admin/grants").WithTags("Plans").RequireAuthorization(AuthSchemes.StaffReadPolicy);
+        var write = api.MapGroup("/admin/grants").WithTags("Plans").RequireAuthorization(AuthSchemes.StaffWritePolicy);
         read.MapGet("/", (Guid? userId, ClaimsPrincipal u, GrantService s, CancellationToken ct) => s.ListAsync(u.UserId(), userId, ct))
             .WithSummary("Plans granted by hand, newest first (support staff)");
         write.MapPost("/", async (GrantPlanRequest body, ClaimsPrincipal u, GrantService s, CancellationToken ct) =>

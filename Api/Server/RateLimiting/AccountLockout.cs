@@ -76,11 +76,11 @@ internal sealed class AccountLockout(
         }
     }
 
-    /// <summary>When the lock of <paramref name="accountKey"/> ends (null: not locked), for tests and the support console.</summary>
-    public async ValueTask<DateTimeOffset?> LockedUntilAsync(string accountKey, CancellationToken ct)
+    /// <summary>How long the lock of <paramref name="accountKey"/> still lasts, wherever from (null: not locked).</summary>
+    public async ValueTask<TimeSpan?> LockRemainingAsync(string accountKey, CancellationToken ct)
     {
         var locked = await counter.PeekAsync(LockKey(accountKey), ct);
-        return locked.Count == 0 ? null : clock.GetUtcNow() + locked.EndsIn;
+        return locked.Count == 0 ? null : locked.EndsIn;
     }
 
     private async ValueTask<bool> IsFamiliarAsync(string accountKey, IPAddress? address, CancellationToken ct) =>

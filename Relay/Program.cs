@@ -38,7 +38,7 @@ builder.Services.AddOptions<RelayOptions>().Bind(section).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptions.Validator>();
 builder.Services.AddSingleton(TimeProvider.System);
 using var random = System.Security.Cryptography.RandomNumberGenerator.Create();
-var core = new RelayCore(options.Id, options.MaxBindings, random);
+var core = new RelayCore(options.Id, options.MaxBindings, random, options.HandshakesPerSecondPerAddress);
 if (!string.IsNullOrWhiteSpace(options.ServerIdentityKey) && SigningPublicKey.TryParse(options.ServerIdentityKey, out var configuredKey))
 {
     core.SetIssuer(configuredKey!);

@@ -31,6 +31,7 @@ public sealed class RelayCore : IDisposable
     private readonly Dictionary<(NodeKeyValue From, NodeKeyValue To), Binding> _byPair = [];
     private readonly Dictionary<(RelaySource Source, NodeKeyValue To), Binding> _bySource = [];
     private readonly BindChallenges _challenges;
+    private readonly HandshakeLimiter? _handshakes;
     private readonly long[] _dropped = new long[Enum.GetValues<RelayDropReason>().Length];
     private SigningPublicKey? _issuer;
     private readonly Dictionary<Guid, long> _banHits = [];
@@ -49,12 +50,17 @@ public sealed class RelayCore : IDisposable
     private readonly Dictionary<(NodeKeyValue From, NodeKeyValue To), long> _usageOfGone = [];
 
     /// <param name="random">Makes the relay's X25519 key and cookie secret for Bind challenges (the composition root's CSPRNG).</param>
-    public RelayCore(Guid relayId, int maxBindings, RandomNumberGenerator random)
+    /// <param name="handshakesPerSecond">
+    /// Bind and BindProof frames per second per source address (IPv4 address, IPv6 /64), with a burst of twice as
+    /// many; 0 = no limit. Frames over it are dropped before any signature check.
+    /// </param>
+    public RelayCore(Guid relayId, int maxBindings, RandomNumberGenerator random, int handshakesPerSecond = 0)
     {
         _relayId = relayId;
         _maxBindings = maxBindings;
         _challenges = new BindChallenges(random);
         _actsNow = rule => rule.ExpiresAt is null || rule.ExpiresAt > _banCheckTime; // one delegate: no allocation per datagram
+        _handshakes = handshakesPerSecond > 0 ? new HandshakeLimiter(handshakesPerSecond, 2.0 * handshakesPerSecond, Math.Max(maxBindings, 1024)) : null;
     }
 
     /// <summary>True once the server identity key is known (binds are refused before).</summary>
@@ -198,6 +204,12 @@ public sealed class RelayCore : IDisposable
             if (!RelayFrame.TryParse(datagram, out var frame))
             {
                 return Refuse(RelayDropReason.Malformed, RelayRefusal.Malformed, default, output);
+            }
+
+            if (frame.Type is RelayFrameType.Bind or RelayFrameType.BindProof && _handshakes?.TryTake(from, now) == false)
+            {
+                _dropped[(int)RelayDropReason.HandshakeRateLimited]++;
+                return RelayAction.Dropped(RelayDropReason.HandshakeRateLimited);
             }
 
             return frame.Type switch
@@ -510,6 +522,7 @@ public sealed class RelayCore : IDisposable
 
     private void Sweep(DateTimeOffset now)
     {
+        _handshakes?.Sweep(now);
         foreach (var binding in _byPair.Values.Where(b => b.ExpiresAt <= now).ToList())
         {
             Remove(binding);

@@ -49,4 +49,7 @@ public enum RelayDropReason
 
     /// <summary>BindProof with a valid cookie whose proof does not show possession of the token's fromNodeKey.</summary>
     BadProof,
+
+    /// <summary>A Bind or BindProof over the source address's handshake budget (<c>Relay:HandshakesPerSecondPerAddress</c>).</summary>
+    HandshakeRateLimited,
 }

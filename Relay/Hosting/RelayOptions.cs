@@ -49,6 +49,12 @@ public sealed class RelayOptions
 
     public int MaxBindings { get; set; } = 100_000;
 
+    /// <summary>
+    /// Handshake initiations (Bind, BindProof) per second per source address (IPv4 address, IPv6 /64), with bursts of
+    /// twice as many; more are dropped before any signature check and counted as <c>handshake_rate_limited</c>. 0 = no limit.
+    /// </summary>
+    public int HandshakesPerSecondPerAddress { get; set; } = 20;
+
     /// <summary>Open WebSocket connections (<c>/relay</c>) at most, in total; more are refused with 503 before the upgrade.</summary>
     public int MaxWebSockets { get; set; } = 10_000;
 
@@ -171,6 +177,11 @@ public sealed class RelayOptions
             if (o.MaxWebSockets is < 1 or > 1_000_000)
             {
                 failures.Add($"{Section}:MaxWebSockets must be 1..1000000");
+            }
+
+            if (o.HandshakesPerSecondPerAddress is < 0 or > 1_000_000)
+            {
+                failures.Add($"{Section}:HandshakesPerSecondPerAddress must be 0 (no limit) or 1..1000000");
             }
 
             if (o.MaxWebSocketsPerAddress < 1 || o.MaxWebSocketsPerAddress > o.MaxWebSockets)

@@ -89,6 +89,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:KeyDirectory", Path.Combine(_directory, "keys"));
         builder.UseSetting("RateLimits:RegistrationsPerMinute", "100000");
         builder.UseSetting("RateLimits:AccountRecoveryPerMinute", "100000");
+        // Every test signs in and guesses from the same (absent) address: the rate-limit tests set production values.
+        builder.UseSetting("RateLimits:SignInsPerMinute", "100000");
+        builder.UseSetting("RateLimits:DeviceCodeGuessesPerMinute", "100000");
+        builder.UseSetting("RateLimits:SetupKeyGuessesPerMinute", "100000");
+        builder.UseSetting("RateLimits:PersonalTokenGuessesPerMinute", "100000");
+        builder.UseSetting("RateLimits:PersonalTokenRequestsPerMinute", "100000");
         // Every test signs in from the same (absent) address: only the throttle tests count per address.
         builder.UseSetting("SignInThrottle:AddressFreeFailures", "100000");
         builder.UseSetting("Mail:PickupDirectory", MailDirectory);

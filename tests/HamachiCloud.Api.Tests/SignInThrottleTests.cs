@@ -7,9 +7,9 @@ using HamachiCloud.Migrations;
 namespace HamachiCloud.Api.Tests;
 
 /// <summary>
-/// Nobody can lock an account (issue 12, item 3): wrong passwords slow further attempts per address and
-/// per account, the owner still signs in (at once from a familiar address, after a short bounded wait from a
-/// new one), a working refresh token never fails because of it, and an unknown email is answered exactly
+/// Nobody can lock the owner out (issue 12, item 3): wrong passwords slow further attempts per address and
+/// per account, and since issue 14 lock the account for new addresses, but the owner still signs in at once from
+/// a familiar address, a working refresh token never fails because of it, and an unknown email is answered exactly
 /// like a wrong password, in words and in time.
 /// </summary>
 public abstract partial class SignInThrottleTests(ApiWorld world)
@@ -18,7 +18,7 @@ public abstract partial class SignInThrottleTests(ApiWorld world)
     public const int AccountMaxDelaySeconds = 2;
 
     [SkippableFact]
-    public async Task Twenty_wrong_passwords_from_one_address_neither_lock_the_owner_out_nor_fail_their_refresh()
+    public async Task Twenty_wrong_passwords_from_one_address_neither_lock_the_owner_at_home_out_nor_fail_their_refresh()
     {
         var f = await world.GetAsync();
         var victim = await TestUser.CreateAsync(f, "victim");
@@ -47,24 +47,15 @@ public abstract partial class SignInThrottleTests(ApiWorld world)
         using var homeAgain = BrowserFrom(f, "198.51.100.7");
         Assert.Equal(HttpStatusCode.Redirect, (await OAuthFlows.LoginAsync(homeAgain, victim.Email, victim.Password)).StatusCode);
 
-        // From a new address (the owner travelling) the right password works after a bounded wait at most.
+        // From a new address (the owner travelling) the account is locked (issue 14: 5 wrong passwords lock it for
+        // 5 minutes, RateLimitTests), with the same Retry-After on every node; the throttle's own waits are shorter.
         using var travel = BrowserFrom(f, "192.0.2.99");
-        var started = Stopwatch.StartNew();
-        var signedIn = false;
-        while (!signedIn && started.Elapsed < TimeSpan.FromSeconds(AccountMaxDelaySeconds + 5))
+        using (var locked = await OAuthFlows.LoginAsync(travel, victim.Email, victim.Password))
         {
-            using var attempt = await OAuthFlows.LoginAsync(travel, victim.Email, victim.Password);
-            signedIn = attempt.StatusCode == HttpStatusCode.Redirect;
-            if (!signedIn)
-            {
-                Assert.Equal(HttpStatusCode.TooManyRequests, attempt.StatusCode);
-                var retryAfter = attempt.Headers.RetryAfter?.Delta ?? throw new InvalidOperationException("429 without Retry-After");
-                Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(AccountMaxDelaySeconds));
-                await Task.Delay(retryAfter, TimeProvider.System);
-            }
+            Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+            Assert.InRange(locked.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         }
 
-        Assert.True(signedIn, $"the right password from a new address was still refused after {started.Elapsed}");
         var last = await OAuthFlows.RefreshAsync(http, "hamachi-portal", refresh);
         Assert.Equal(victim.Id, (await RecoveryTests.ClientWith(f, last.AccessToken).GetMeAsync()).Id);
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using HamachiCloud.Api.Auth;
 using HamachiCloud.Api.Contracts.Accounts;
+using HamachiCloud.Api.RateLimiting;
 
 namespace HamachiCloud.Api.Accounts;
 

@@ -14,7 +14,9 @@ internal sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     HamachiDbContext db,
-    TimeProvider clock)
+    TimeProvider clock,
+    RateLimiting.GuessLimits guesses,
+    IOptions<RateLimiting.RateLimitOptions> limits)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -25,11 +27,15 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        // Wrong tokens are limited per client address (shared across nodes), checked before the lookup: a 429 problem.
+        string[] guessKeys = [RateLimiting.RateLimits.AddressKey(Context.Connection.RemoteIpAddress)];
+        await guesses.CheckAsync(RateLimiting.GuessLimits.PersonalTokenGuess, limits.Value.PersonalTokenGuessesPerMinute, guessKeys, "API tokens", Context.RequestAborted);
         var hash = SecretTokens.Hash(header["Bearer ".Length..].Trim());
         var now = clock.GetUtcNow();
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
         if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
         {
+            await guesses.WrongAsync(RateLimiting.GuessLimits.PersonalTokenGuess, guessKeys, Context.RequestAborted);
             return AuthenticateResult.Fail("invalid, expired or revoked API token");
         }
 

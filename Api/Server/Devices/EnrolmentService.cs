@@ -23,7 +23,9 @@ internal sealed class EnrolmentService(
     IAuthorizationService authorization,
     ServerIdentity identity,
     IOptions<AddressPoolOptions> pool,
-    IOptions<ControlPlaneOptions> options)
+    IOptions<ControlPlaneOptions> options,
+    RateLimiting.GuessLimits guesses,
+    IOptions<RateLimiting.RateLimitOptions> limits)
 {
     public async Task<EnrolResponse> EnrolAsync(HttpContext http, EnrolRequest request, CancellationToken ct)
     {
@@ -60,8 +62,16 @@ internal sealed class EnrolmentService(
     {
         if (!string.IsNullOrEmpty(setupKey))
         {
-            var key = await setupKeys.ConsumeAsync(setupKey, ct)
-                ?? throw new ApiProblemException(401, ErrorCodes.InvalidSetupKey, "the setup key is unknown, expired, revoked or already used");
+            // Wrong keys are limited per client address (shared across nodes), checked before the lookup.
+            string[] guessKeys = [RateLimiting.RateLimits.AddressKey(http.Connection.RemoteIpAddress)];
+            await guesses.CheckAsync(RateLimiting.GuessLimits.SetupKey, limits.Value.SetupKeyGuessesPerMinute, guessKeys, "setup keys", ct);
+            var key = await setupKeys.ConsumeAsync(setupKey, ct);
+            if (key is null)
+            {
+                await guesses.WrongAsync(RateLimiting.GuessLimits.SetupKey, guessKeys, ct);
+                throw new ApiProblemException(401, ErrorCodes.InvalidSetupKey, "the setup key is unknown, expired, revoked or already used");
+            }
+
             return (key.UserId, key.Id, null);
         }
 

@@ -38,6 +38,9 @@ public sealed class ApiProblemException : Exception
     /// <summary>More members of the problem body (e.g. <c>plan</c> of a <see cref="ErrorCodes.PlanRequired"/> problem).</summary>
     public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
 
+    /// <summary>Sent as <c>Retry-After</c> (whole seconds, rounded up) when set, e.g. on a 429 of a rate limit.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ApiProblemException NotFound(string what) => new(404, ErrorCodes.NotFound, $"{what} was not found");
 
     public static ApiProblemException Forbidden(string detail) => new(403, ErrorCodes.Forbidden, detail);

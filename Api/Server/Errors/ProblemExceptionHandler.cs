@@ -29,6 +29,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
 
         context.Response.StatusCode = status;
+        if ((exception as ApiProblemException)?.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = RateLimiting.RateLimits.Seconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var problem = new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail };
         problem.Extensions["code"] = code;
         if (errors is not null)
@@ -57,6 +62,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         409 => "Conflict",
         413 => "Payload too large",
         415 => "Unsupported media type",
+        429 => "Too many requests",
         _ => status >= 500 ? "Server error" : "Request failed",
     };
 }

@@ -10,6 +10,7 @@ using HamachiCloud.Api.Jobs;
 using HamachiCloud.Api.Mail;
 using HamachiCloud.Api.Members;
 using HamachiCloud.Api.Networks;
+using HamachiCloud.Api.RateLimiting;
 using HamachiCloud.Api.Relays;
 using HamachiCloud.Api.Routes;
 using HamachiCloud.Api.Sessions;
@@ -21,6 +22,7 @@ using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Hosting;
@@ -60,6 +62,7 @@ internal static class ApiServices
         services.AddHamachiAuth();
         services.AddScoped<Microsoft.AspNetCore.Identity.SignInManager<User>, Identity.HamachiSignInManager>();
         services.AddHamachiRateLimits(limits);
+        AddRateCounter(services, redis);
         services.AddAntiforgery();
 
         services.ConfigureHttpJsonOptions(o => HamachiJson.Configure(o.SerializerOptions));
@@ -174,6 +177,27 @@ internal static class ApiServices
         services.AddScoped<Live.PortalWatchGroups>();
         services.AddScoped<Live.PortalPublisher>();
         services.AddHostedService<Live.PortalWatchRevalidator>();
+    }
+
+    /// <summary>
+    /// The rate limits' counters: in Redis when <c>Redis:Connection</c> is set (every node shares one budget, and a
+    /// lockout made on one node holds on all), in this process otherwise. One multiplexer for the process.
+    /// </summary>
+    private static void AddRateCounter(IServiceCollection services, RedisOptions redis)
+    {
+        if (string.IsNullOrWhiteSpace(redis.Connection))
+        {
+            services.AddSingleton<IRateCounter>(sp => new MemoryRateCounter(sp.GetRequiredService<TimeProvider>()));
+            return;
+        }
+
+        services.TryAddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ =>
+        {
+            var configuration = StackExchange.Redis.ConfigurationOptions.Parse(redis.Connection);
+            configuration.AbortOnConnectFail = false; // start without Redis; limits fail closed (500) until it answers
+            return StackExchange.Redis.ConnectionMultiplexer.Connect(configuration);
+        });
+        services.AddSingleton<IRateCounter, RedisRateCounter>();
     }
 
     /// <summary>

@@ -119,7 +119,9 @@ internal static class ConnectEndpoints
         UserManager<User> users,
         Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery,
         HamachiDbContext db,
-        IOpenIddictAuthorizationManager authorizations)
+        IOpenIddictAuthorizationManager authorizations,
+        RateLimiting.GuessLimits guesses,
+        Microsoft.Extensions.Options.IOptions<RateLimiting.RateLimitOptions> limits)
     {
         var bearer = ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
         User? user;
@@ -149,10 +151,15 @@ internal static class ConnectEndpoints
             }
         }
 
+        // Wrong codes are limited per client address and per account (shared with the code lookup of the API), checked first.
+        string[] guessKeys = [RateLimiting.RateLimits.AddressKey(ctx.Connection.RemoteIpAddress), "user:" + user!.Id.ToString("N")];
+        await guesses.CheckAsync(RateLimiting.GuessLimits.DeviceCode, limits.Value.DeviceCodeGuessesPerMinute, guessKeys, "device codes", ctx.RequestAborted);
+
         // OpenIddict has resolved the user_code of the form; a client id means it is valid and pending.
         var result = await ctx.AuthenticateAsync(OidcScheme);
         if (!result.Succeeded || string.IsNullOrEmpty(result.Principal?.GetClaim(Claims.ClientId)))
         {
+            await guesses.WrongAsync(RateLimiting.GuessLimits.DeviceCode, guessKeys, ctx.RequestAborted);
             if (bearer)
             {
                 throw new ApiProblemException(400, ErrorCodes.DeviceCodeNotFound, DeviceCodes.NotFoundDetail);

@@ -17,14 +17,24 @@ internal static class DeviceCodeEndpoints
             .WithSummary("A pending device-flow sign-in by its user code (case and dashes do not matter); 404 device_code_not_found when unknown or expired");
     }
 
-    private static async Task<DeviceCodeRequestDto> GetAsync(string userCode, HamachiDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<DeviceCodeRequestDto> GetAsync(
+        string userCode, HttpContext http, System.Security.Claims.ClaimsPrincipal caller, HamachiDbContext db, TimeProvider clock, RateLimiting.GuessLimits guesses,
+        Microsoft.Extensions.Options.IOptions<RateLimiting.RateLimitOptions> limits, CancellationToken ct)
     {
+        // Wrong codes are limited per client address and per account (the code is the secret): checked before the lookup.
+        string[] guessKeys = [RateLimiting.RateLimits.AddressKey(http.Connection.RemoteIpAddress), "user:" + caller.UserId().ToString("N")];
+        await guesses.CheckAsync(RateLimiting.GuessLimits.DeviceCode, limits.Value.DeviceCodeGuessesPerMinute, guessKeys, "device codes", ct);
         var normalized = DeviceCodes.Normalize(userCode);
         new Validator()
             .Check(normalized is not null, "userCode", "must be the letters and digits the CLI showed (dashes and spaces allowed), at most 64")
             .ThrowIfInvalid();
-        var request = await DeviceCodes.FindAsync(db, normalized!, clock.GetUtcNow(), ct)
-            ?? throw new ApiProblemException(404, ErrorCodes.DeviceCodeNotFound, DeviceCodes.NotFoundDetail);
+        var request = await DeviceCodes.FindAsync(db, normalized!, clock.GetUtcNow(), ct);
+        if (request is null)
+        {
+            await guesses.WrongAsync(RateLimiting.GuessLimits.DeviceCode, guessKeys, ct);
+            throw new ApiProblemException(404, ErrorCodes.DeviceCodeNotFound, DeviceCodes.NotFoundDetail);
+        }
+
         return new DeviceCodeRequestDto(request.UserCode, request.DeviceName, request.DeviceOs, request.RequestedFrom, request.RequestedAt, request.ExpiresAt);
     }
 }

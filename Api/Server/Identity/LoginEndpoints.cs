@@ -1,5 +1,6 @@
 using HamachiCloud.Api.Audit;
 using HamachiCloud.Api.Hosting;
+using HamachiCloud.Api.RateLimiting;
 using HamachiCloud.Api.SignIn;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -25,10 +26,10 @@ internal static class LoginEndpoints
         var account = app.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/login", (HttpContext ctx, IAntiforgery af, IOptions<IdentityServerOptions> o, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
             HtmlPages.Login(af.GetAndStoreTokens(ctx), Target(returnUrl), o.Value.PortalUrl, null));
-        account.MapPost("/login", LoginAsync);
+        account.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimits.SignIn);
         account.MapGet("/login/two-factor", TwoFactorPageAsync);
-        account.MapPost("/login/two-factor", TwoFactorAsync);
-        account.MapPost("/resend-confirmation", ResendConfirmationAsync).RequireRateLimiting(Accounts.RateLimits.AccountRecovery);
+        account.MapPost("/login/two-factor", TwoFactorAsync).RequireRateLimiting(RateLimits.SignIn);
+        account.MapPost("/resend-confirmation", ResendConfirmationAsync).RequireRateLimiting(RateLimits.AccountRecovery);
         account.MapPost("/logout", async (SignInManager<User> signIn) =>
         {
             await signIn.SignOutAsync();
@@ -46,14 +47,17 @@ internal static class LoginEndpoints
         Results.Redirect(ChangePasswordPath + "?ReturnUrl=" + Uri.EscapeDataString(IsLocal(returnUrl) ? returnUrl : "/"));
 
     /// <summary>
-    /// The password step. Wrong passwords are slowed per account and per address (<see cref="SignInThrottle"/>),
-    /// never locked; an unknown email costs a hash verification like a known one and gets the same answers.
+    /// The password step, after the per-address limit (<see cref="RateLimits.SignIn"/>). An account locked by
+    /// wrong passwords (<see cref="AccountLockout"/>, shared by all nodes) is refused from unfamiliar addresses; below
+    /// that, wrong passwords are slowed per account and per address (<see cref="SignInThrottle"/>, per node). An
+    /// unknown email locks, costs a hash verification and gets the same answers as a known one.
     /// </summary>
     private static async Task<IResult> LoginAsync(
         HttpContext ctx,
         IAntiforgery af,
         SignInManager<User> signIn,
         SignInThrottle throttle,
+        AccountLockout lockout,
         UnknownAccountPassword unknown,
         IOptions<IdentityServerOptions> options,
         TimeProvider clock,
@@ -70,7 +74,8 @@ internal static class LoginEndpoints
             return HtmlPages.Login(af.GetAndStoreTokens(ctx), target, options.Value.PortalUrl, error, email);
         }
 
-        var wait = throttle.Wait(key, address);
+        var locked = await lockout.LockedForAsync(key, address, ctx.RequestAborted);
+        var wait = locked > TimeSpan.Zero ? locked : throttle.Wait(key, address);
         if (wait > TimeSpan.Zero)
         {
             ctx.Response.Headers.RetryAfter = SignInThrottle.Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -83,6 +88,7 @@ internal static class LoginEndpoints
             unknown.Verify(password);
             throttle.Failed(key, address);
             await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, null, email, null);
+            await lockout.FailedAsync(key, null, ctx.RequestAborted);
             return Refuse(WrongPasswordMessage);
         }
 
@@ -94,6 +100,7 @@ internal static class LoginEndpoints
         {
             throttle.Succeeded(key, address);
             await SignInAudit.RecordAsync(ctx, SignInAudit.SignedIn, user, email, "password");
+            await lockout.SucceededAsync(key, address, ctx.RequestAborted);
             return user.MustChangePassword ? RedirectToChangePassword(target) : Results.Redirect(target);
         }
 
@@ -126,6 +133,7 @@ internal static class LoginEndpoints
 
         throttle.Failed(key, address);
         await SignInAudit.RecordAsync(ctx, SignInAudit.SignInFailed, user, email, "wrong password");
+        await lockout.FailedAsync(key, user, ctx.RequestAborted);
         return Refuse(WrongPasswordMessage);
     }
 

@@ -1,33 +1,27 @@
-using System.Threading.RateLimiting;
-using HamachiCloud.Api.Accounts;
+using HamachiCloud.Api.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace HamachiCloud.Api.Members;
 
 /// <summary>
 /// Join attempts per account (REST and the agents' hub alike): a network id is nine digits, so
-/// without a budget one account could scan for open networks. Counted per Api node (a cluster of
-/// N nodes allows up to N times the budget); every attempt counts, joined or refused.
+/// without a budget one account could scan for open networks. Every attempt counts, joined or refused;
+/// counted in the shared <see cref="IRateCounter"/> (one budget across Api nodes when Redis is configured).
 /// </summary>
-internal sealed class JoinThrottle(IOptions<RateLimitOptions> options) : IDisposable
+internal sealed class JoinThrottle(IRateCounter counter, RateLimitRefusals refusals, IOptions<RateLimitOptions> options)
 {
-    private readonly PartitionedRateLimiter<Guid> _limiter = PartitionedRateLimiter.Create<Guid, Guid>(user =>
-        RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.JoinsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-        }));
+    public const string Limit = "join";
 
-    /// <summary>Takes one attempt from the account's budget or refuses with 429 <c>rate_limited</c>.</summary>
-    public void Take(Guid userId)
+    /// <summary>Takes one attempt from the account's budget or refuses with 429 <c>rate_limited</c> and <c>Retry-After</c>.</summary>
+    public async ValueTask TakeAsync(Guid userId, CancellationToken ct)
     {
-        using var lease = _limiter.AttemptAcquire(userId);
-        if (!lease.IsAcquired)
+        var key = "user:" + userId.ToString("N");
+        var hit = await counter.HitAsync(Limit + ":" + key, TimeSpan.FromMinutes(1), ct);
+        if (hit.Count > options.Value.JoinsPerMinute)
         {
-            throw new ApiProblemException(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
-                $"too many join attempts from this account (at most {options.Value.JoinsPerMinute} a minute); wait a minute and check the network id");
+            refusals.Count(Limit, key, hit.EndsIn);
+            throw RateLimits.TooMany(
+                $"too many join attempts from this account (at most {options.Value.JoinsPerMinute} a minute); wait a minute and check the network id", hit.EndsIn);
         }
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -11,7 +11,8 @@ namespace HamachiCloud.Api.Members;
 /// <summary>Joining, leaving and managing the members of a network. Every rule is checked here.</summary>
 internal sealed class MemberService(
     HamachiDbContext db, NetworkService networks, AuditLog audit, TimeProvider clock, IPasswordHasher<Network> hasher, MapChangeQueue changes,
-    JoinThrottle throttle, Plans.PlanChanges plans, IBackgroundJobClient jobs)
+    JoinThrottle throttle, Plans.PlanChanges plans, RateLimiting.GuessLimits guesses, Microsoft.Extensions.Options.IOptions<RateLimiting.RateLimitOptions> limits,
+    IBackgroundJobClient jobs)
 {
     /// <summary>
     /// Joins, retrying when another change of the same network's members won the race (the
@@ -19,7 +20,7 @@ internal sealed class MemberService(
     /// </summary>
     public async Task<NetworkDto> JoinAsync(Guid userId, JoinNetworkRequest request, CancellationToken ct)
     {
-        throttle.Take(userId);
+        await throttle.TakeAsync(userId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -71,8 +72,13 @@ internal sealed class MemberService(
                 throw new ApiProblemException(403, ErrorCodes.PasswordRequired, $"network {network.NetworkId} requires a password");
             }
 
+            // Wrong passwords are limited per account and per network (shared across nodes): a held key is refused
+            // before its password is even checked, right or wrong.
+            string[] guessKeys = ["user:" + userId.ToString("N"), "network:" + network.Id.ToString("N")];
+            await guesses.CheckAsync(RateLimiting.GuessLimits.NetworkPassword, limits.Value.NetworkPasswordGuessesPerMinute, guessKeys, "network passwords", ct);
             if (hasher.VerifyHashedPassword(network, network.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
             {
+                await guesses.WrongAsync(RateLimiting.GuessLimits.NetworkPassword, guessKeys, ct);
                 audit.Record(userId, "member.join_refused", "network", network.Id, "wrong password");
                 await db.SaveChangesAsync(ct);
                 throw new ApiProblemException(403, ErrorCodes.WrongPassword, $"wrong password for network {network.NetworkId}");

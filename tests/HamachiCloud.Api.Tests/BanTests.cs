@@ -296,6 +296,43 @@ public sealed class BanTests
     }
 
     /// <summary>A client with the user's token whose requests come from <paramref name="address"/>.</summary>
+    [Fact]
+    public async Task The_expiry_job_keeps_an_expired_ban_with_its_history_and_audits_it_once()
+    {
+        await using var f = await ApiFactory.CreateAsync(DatabaseProvider.Sqlite);
+        var staff = As(f, await TestUser.CreateStaffAsync(f), StaffAddress);
+        var user = await TestUser.CreateAsync(f, "expiring");
+        var ban = await staff.CreateBanAsync(new CreateBanRequest("198.51.100.0/24", "a day off", ExpiresInHours: 1));
+        var refused = await Assert.ThrowsAsync<HamachiApiException>(() => As(f, user, "198.51.100.7").ListNetworksAsync());
+        Assert.Equal(ErrorCodes.Banned, refused.Code);
+
+        using (var scope = f.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.HamachiDbContext>();
+            var row = await db.Bans.SingleAsync(b => b.Id == ban.Id);
+            row.CreatedAt = row.UpdatedAt = TimeProvider.System.GetUtcNow().AddHours(-1).AddMinutes(-1); // as if the hour had passed
+            row.ExpiresAt = row.CreatedAt.AddHours(1);
+            await db.SaveChangesAsync();
+        }
+
+        for (var run = 0; run < 2; run++)
+        {
+            using var scope = f.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<Jobs.MaintenanceJobs>().ExpireBansAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(await As(f, user, "198.51.100.7").ListNetworksAsync()); // every node was told: it acts no more
+        using (var scope = f.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.HamachiDbContext>();
+            var kept = await db.Bans.AsNoTracking().SingleAsync(b => b.Id == ban.Id);
+            Assert.True(kept.HitCount >= 0 && kept.LiftedAt is null && kept.UpdatedAt >= kept.ExpiresAt);
+            Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == "ban.expired" && a.TargetId == ban.Id.ToString()));
+        }
+
+        Assert.Contains(await staff.ListBansAsync(), b => b.Id == ban.Id); // still listed, with its history
+    }
+
     private static HamachiClient As(ApiFactory f, TestUser user, string address)
     {
         var client = new HamachiClient(Client(f, address));

@@ -12,7 +12,7 @@ internal static class RecurringJobs
     {
         jobs.RemoveIfExists(MaintenanceJobs.RetiredPruneJobId);
         jobs.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.TokenPruningJobId, j => j.PruneTokensAsync(CancellationToken.None), Cron.Hourly());
-        jobs.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.BanExpiryJobId, j => j.ExpireBansAsync(CancellationToken.None), Cron.Hourly());
+        jobs.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.BanExpiryJobId, j => j.ExpireBansAsync(CancellationToken.None), Cron.MinuteInterval(5));
         jobs.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PathReportPruningJobId, j => j.PrunePathReportsAsync(CancellationToken.None), Cron.Hourly());
         jobs.AddOrUpdate<StaleDeviceJob>(StaleDeviceJob.JobId, j => j.RemoveStaleAsync(CancellationToken.None), Cron.Daily(3));
         jobs.AddOrUpdate<AuditRetentionJob>(AuditRetentionJob.JobId, j => j.PruneAsync(CancellationToken.None), Cron.Daily(4));

@@ -17,4 +17,10 @@ public interface IAgentClient
 
     /// <summary>The server ends the session (device deleted, banned, key expired); the CLI shows the reason.</summary>
     Task Goodbye(string errorCode, string reason);
+
+    /// <summary>
+    /// The relay tokens the agent holds no longer say what it may use (a network's plan changed, and with it the relay
+    /// bandwidth its tokens carry): fetch new ones now instead of at their expiry.
+    /// </summary>
+    Task RelayTokensChanged();
 }

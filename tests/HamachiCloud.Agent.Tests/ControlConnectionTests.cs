@@ -76,5 +76,7 @@ public sealed class ControlConnectionTests : IDisposable
         public void VerifyPeers(VerifyPeersRequest request) => Calls.Enqueue("verify");
 
         public void Goodbye(string errorCode, string reason) => Calls.Enqueue("goodbye");
+
+        public void RelayTokensChanged() => Calls.Enqueue("relay-tokens");
     }
 }

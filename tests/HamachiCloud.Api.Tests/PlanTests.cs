@@ -18,6 +18,29 @@ namespace HamachiCloud.Api.Tests;
 public abstract class PlanTests(ApiWorld world)
 {
     [SkippableFact]
+    public async Task A_plan_change_tells_the_networks_agents_to_fetch_new_relay_tokens_and_no_other_agent()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "owner");
+        var member = await TestUser.CreateAsync(f, "member");
+        var outsider = await TestUser.CreateAsync(f, "outsider");
+        var staff = await TestUser.CreateStaffAsync(f);
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("relayed", JoinPolicy: JoinPolicy.Open));
+        await member.Client.JoinNetworkAsync(new JoinNetworkRequest(net.NetworkId));
+        await outsider.Client.CreateNetworkAsync(new CreateNetworkRequest("elsewhere", JoinPolicy: JoinPolicy.Open));
+        await using var inside = await TestAgent.EnrolAsync(member.Client, "inside");
+        await inside.ConnectAndLoginAsync(f);
+        await using var outside = await TestAgent.EnrolAsync(outsider.Client, "outside");
+        await outside.ConnectAndLoginAsync(f);
+
+        var grant = await staff.Client.GrantPlanAsync(new GrantPlanRequest(Plan.PremiumId, "relay test", 30, NetworkId: net.Id));
+        await inside.WaitUntilAsync(a => a.Received.Count(k => k == "relay-tokens") == 1, "relay tokens changed (upgrade)");
+        await staff.Client.EndGrantAsync(grant.Id, new ChangeGrantRequest("relay test over"));
+        await inside.WaitUntilAsync(a => a.Received.Count(k => k == "relay-tokens") == 2, "relay tokens changed (downgrade)");
+        Assert.DoesNotContain("relay-tokens", outside.Received);
+    }
+
+    [SkippableFact]
     public async Task Grants_need_staff_and_a_reason_change_the_plan_at_once_and_are_audited()
     {
         var f = await world.GetAsync();

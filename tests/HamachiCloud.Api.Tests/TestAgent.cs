@@ -46,7 +46,7 @@ public sealed class TestAgent : IAsyncDisposable
     public List<(string Code, string Reason)> Goodbyes { get; } = [];
     public bool Closed { get; private set; }
 
-    /// <summary>Kinds of messages received, in order ("map", "delta", "verify", "goodbye").</summary>
+    /// <summary>Kinds of messages received, in order ("map", "delta", "verify", "goodbye", "relay-tokens").</summary>
     public IReadOnlyList<string> Received
     {
         get
@@ -120,6 +120,7 @@ public sealed class TestAgent : IAsyncDisposable
         _connection.On<SignedMessage>(nameof(IAgentClient.NetworkMapDelta), OnDelta);
         _connection.On<VerifyPeersRequest>(nameof(IAgentClient.VerifyPeers), r => Record("verify", () => VerifyRequests.Add(r)));
         _connection.On<string, string>(nameof(IAgentClient.Goodbye), (c, r) => Record("goodbye", () => Goodbyes.Add((c, r))));
+        _connection.On(nameof(IAgentClient.RelayTokensChanged), () => Record("relay-tokens", () => { }));
         _connection.Closed += _ =>
         {
             Record("closed", () => Closed = true);

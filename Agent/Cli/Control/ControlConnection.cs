@@ -42,6 +42,7 @@ public sealed class ControlConnection : IAsyncDisposable
         _hub.On<SignedMessage>(nameof(IAgentClient.NetworkMapDelta), events.NetworkMapDelta);
         _hub.On<VerifyPeersRequest>(nameof(IAgentClient.VerifyPeers), events.VerifyPeers);
         _hub.On<string, string>(nameof(IAgentClient.Goodbye), events.Goodbye);
+        _hub.On(nameof(IAgentClient.RelayTokensChanged), events.RelayTokensChanged);
         _hub.Closed += e =>
         {
             _closed.TrySetResult(e);

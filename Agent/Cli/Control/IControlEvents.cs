@@ -12,4 +12,7 @@ public interface IControlEvents
     void VerifyPeers(VerifyPeersRequest request);
 
     void Goodbye(string errorCode, string reason);
+
+    /// <summary>Fetch relay tokens again now (a network's plan, and so its relay bandwidth, changed).</summary>
+    void RelayTokensChanged();
 }

@@ -190,6 +190,8 @@ public sealed class DaemonHost : IControlEvents, IDaemonBackend, IDisposable
         }
     }
 
+    public void RelayTokensChanged() => Traversal?.RefreshRelayTokens();
+
     public void Goodbye(string errorCode, string reason) => _log.WriteLine($"hamachi: the server ended the session: {reason} ({errorCode})");
 
     public DaemonStatus Status()

@@ -140,6 +140,9 @@ public sealed class DaemonTraversal : IDisposable
         s.RelayOverWebSocket))]);
 
     /// <summary>Stops path reports (the daemon is saying goodbye; a report after it would be refused).</summary>
+    /// <summary>Every peer's relay tokens are fetched again now (the server said their plan changed); the relays in use keep working meanwhile.</summary>
+    public void RefreshRelayTokens() => _relayClient.RefreshTokens();
+
     public void StopReporting() => _reportTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     public void Dispose()

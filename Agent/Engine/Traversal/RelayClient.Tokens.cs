@@ -43,6 +43,7 @@ public sealed partial class RelayClient
             }
 
             state.FetchBackoff = TimeSpan.Zero;
+            state.Stale = state.FetchEpoch != _tokenEpoch; // a refresh came while this fetch was in flight: fetch again
             state.Grant = grant;
             state.RelayIndex = _mux.AddRelay(grant.Udp);
             if (!_relays.ContainsKey(state.RelayIndex))

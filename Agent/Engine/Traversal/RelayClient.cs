@@ -64,6 +64,7 @@ public sealed partial class RelayClient : IDisposable
     private readonly Func<Uri, Action<ReadOnlyMemory<byte>>, Action, IRelayChannel>? _connectWebSocket;
     private readonly Action<string> _log;
     private readonly Lock _lock = new();
+    private long _tokenEpoch;
     private readonly Dictionary<NodeKey, RelayPeerState> _peers = [];
     private readonly Dictionary<Key32, NodeKey> _byKey = [];
     private readonly Dictionary<int, RelayTransportState> _relays = [];
@@ -113,6 +114,28 @@ public sealed partial class RelayClient : IDisposable
             {
                 _peers[peer] = new RelayPeerState();
                 _byKey[Key32.From(peer.Bytes)] = peer;
+            }
+        }
+
+        Tick();
+    }
+
+    /// <summary>
+    /// Fetches every peer's relay tokens again now, though they have not expired (the server says the plan behind them
+    /// changed, e.g. its relay bandwidth). The grant in use keeps working until the new one replaces it; the new token
+    /// goes to the relay with the next Bind, which moves the binding's rate.
+    /// </summary>
+    public void RefreshTokens()
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            _tokenEpoch++;
+            foreach (var state in _peers.Values)
+            {
+                state.Stale = true;
+                state.NextFetch = now;
+                state.FetchBackoff = TimeSpan.Zero;
             }
         }
 
@@ -190,9 +213,10 @@ public sealed partial class RelayClient : IDisposable
                     lost.Add(peer);
                 }
 
-                if (!state.Fetching && now >= state.NextFetch && (state.Grant is null || state.Grant.ExpiresAt - now < RefreshBefore))
+                if (!state.Fetching && now >= state.NextFetch && (state.Grant is null || state.Stale || state.Grant.ExpiresAt - now < RefreshBefore))
                 {
                     state.Fetching = true;
+                    state.FetchEpoch = _tokenEpoch;
                     fetches.Add(peer);
                 }
 

@@ -26,6 +26,12 @@ internal sealed class RelayPeerState
 
     public bool Fetching { get; set; }
 
+    /// <summary>The grant must be replaced though it has not expired (the server said the plan behind it changed).</summary>
+    public bool Stale { get; set; }
+
+    /// <summary>The token epoch when the fetch in flight started: a fetch older than a refresh leaves the grant stale.</summary>
+    public long FetchEpoch { get; set; }
+
     public DateTimeOffset NextFetch { get; set; } = DateTimeOffset.MinValue;
 
     public TimeSpan FetchBackoff { get; set; }

@@ -9,7 +9,9 @@ namespace HamachiCloud.Api.Plans;
 /// owns (the best of the network's own live subscriptions and the account's account-wide ones, Free
 /// when none) and then applies the limits to the members. Nothing is ever deleted.
 /// </summary>
-internal sealed class PlanChanges(HamachiDbContext db, TimeProvider clock, MapChangeQueue changes)
+internal sealed class PlanChanges(
+    HamachiDbContext db, TimeProvider clock, MapChangeQueue changes,
+    Microsoft.AspNetCore.SignalR.IHubContext<AgentHub, Protocol.Control.IAgentClient> agents)
 {
     /// <summary>A subscription gives its plan now: active, past due within its grace, or cancelled before its period ends.</summary>
     public static bool IsLive(Subscription s, DateTimeOffset now) =>
@@ -31,6 +33,7 @@ internal sealed class PlanChanges(HamachiDbContext db, TimeProvider clock, MapCh
         var live = subscriptions.Where(s => IsLive(s, now)).ToList();
         var plans = await db.Plans.ToDictionaryAsync(p => p.Id, ct);
         var networks = await db.Networks.Where(n => n.OwnerId == ownerId).ToListAsync(ct);
+        var replanned = new List<Guid>();
         foreach (var network in networks)
         {
             var best = live
@@ -44,10 +47,19 @@ internal sealed class PlanChanges(HamachiDbContext db, TimeProvider clock, MapCh
                 network.PlanId = best.Id;
                 network.ConcurrencyStamp = Guid.NewGuid();
                 changes.NetworkChanged(network.Id);
+                replanned.Add(network.Id);
             }
         }
 
         await db.SaveChangesAsync(ct);
+
+        // The relay bandwidth a token carries comes from the plan: the members' agents fetch new tokens now (on every
+        // node, through the backplane) instead of keeping the old cap until their tokens expire.
+        foreach (var id in replanned)
+        {
+            await agents.Clients.Group(AgentGroups.Network(id)).RelayTokensChanged();
+        }
+
         await ApplyMemberLimitsAsync(networks, ct);
     }
 

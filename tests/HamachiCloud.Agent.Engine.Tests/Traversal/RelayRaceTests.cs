@@ -1,4 +1,5 @@
 using HamachiCloud.Agent.Engine.Traversal;
+using HamachiCloud.Protocol.Relay;
 
 namespace HamachiCloud.Agent.Engine.Tests.Traversal;
 
@@ -9,6 +10,38 @@ namespace HamachiCloud.Agent.Engine.Tests.Traversal;
 /// </summary>
 public sealed class RelayRaceTests
 {
+    [Fact]
+    public void A_token_refresh_from_the_server_fetches_new_tokens_at_once_and_binds_with_the_new_rate()
+    {
+        using var world = new RelayRaceWorld { GrantBandwidth = 2_000_000 };
+        world.Begin();
+        world.BindPeer();
+        world.Run(TimeSpan.FromSeconds(5), () => world.Path.Kind == PathKind.Relay);
+        Assert.True(world.Path.Kind == PathKind.Relay, world.Dump());
+        world.Run(TimeSpan.FromMinutes(2)); // keepalives; the 60-minute token is far from its refresh
+        Assert.Equal(1, world.Fetches);
+        Assert.Equal(2_000_000, LastBoundRate(world));
+
+        // The network went Premium: the server tells the agent, which fetches and binds with the new cap.
+        world.GrantBandwidth = 50_000_000;
+        world.Client.RefreshTokens();
+        world.Run(TimeSpan.FromSeconds(2), () => LastBoundRate(world) == 50_000_000);
+        Assert.Equal(2, world.Fetches);
+        Assert.Equal(50_000_000, LastBoundRate(world));
+        Assert.Equal(PathKind.Relay, world.Path.Kind); // the relayed path never dropped
+        world.Run(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, world.Fetches); // and no fetch loop after it
+    }
+
+    /// <summary>The bandwidth of the token in the last Bind the relay got from the agent.</summary>
+    private static long LastBoundRate(RelayRaceWorld world)
+    {
+        var bind = world.CapturedBinds.Last();
+        Assert.True(RelayFrame.TryParse(bind, out var frame));
+        Assert.Equal(RelayTokenStatus.Valid, RelayToken.TryVerify(frame.Token, world.ServerKey, out var token));
+        return token!.BandwidthBitsPerSecond;
+    }
+
     [Fact]
     public void With_udp_blocked_the_websockets_bind_ok_switches_at_once_without_waiting_for_the_quick_timeout()
     {

@@ -46,7 +46,11 @@ internal sealed class RelayRaceWorld : IDisposable
         _conn = new FakeConn(this);
         Mux = new SocketMux(_conn, AgentEndpoint);
         Paths = new PathManager(Mux, new DiscoBox(_agentKey, RandomNumberGenerator.Create()), Time, RandomNumberGenerator.Create(), (_, _) => { }, Log.Add);
-        Client = new RelayClient(Mux, Paths, _agentKey, Time, (to, _) => Task.FromResult<IReadOnlyList<RelayGrant>>([Grant(_agentKey.PublicKey, to)]),
+        Client = new RelayClient(Mux, Paths, _agentKey, Time, (to, _) =>
+            {
+                Fetches++;
+                return Task.FromResult<IReadOnlyList<RelayGrant>>([Grant(_agentKey.PublicKey, to)]);
+            },
             (url, onFrame, onConnected) => new FakeWebSocket(this, onFrame, onConnected), Log.Add);
         Start = Time.GetUtcNow();
     }
@@ -58,6 +62,15 @@ internal sealed class RelayRaceWorld : IDisposable
     public TimeSpan Now => Time.GetUtcNow() - Start;
 
     public SocketMux Mux { get; }
+
+    /// <summary>How many times the client fetched relay tokens.</summary>
+    public int Fetches { get; private set; }
+
+    /// <summary>The bandwidth (bit/s) the tokens fetched from now on carry (0: unlimited).</summary>
+    public long GrantBandwidth { get; set; }
+
+    /// <summary>The server key that signs the tokens (to read back a captured Bind's token).</summary>
+    public SigningPublicKey ServerKey => _server.PublicKey;
 
     public PathManager Paths { get; }
 
@@ -170,7 +183,7 @@ internal sealed class RelayRaceWorld : IDisposable
     }
 
     private RelayGrant Grant(NodeKey from, NodeKey to) =>
-        new(RelayId, RelayUdp, RelayWebSocket, new RelayToken(RelayId, from, to, Time.GetUtcNow().AddMinutes(60), 0).ToBytes(_server), Time.GetUtcNow().AddMinutes(60));
+        new(RelayId, RelayUdp, RelayWebSocket, new RelayToken(RelayId, from, to, Time.GetUtcNow().AddMinutes(60), GrantBandwidth).ToBytes(_server), Time.GetUtcNow().AddMinutes(60));
 
     private void After(TimeSpan delay, Action run) => _events.Add((Time.GetUtcNow() + delay, _seq++, run));
 

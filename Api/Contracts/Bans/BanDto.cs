@@ -24,7 +24,7 @@ public sealed record BanDto(
     DateTimeOffset? LastHitAt = null,
     DateTimeOffset? LiftedAt = null,
     Guid? LiftedById = null,
-    DateTimeOffset UpdatedAt = default,
+    DateTimeOffset? UpdatedAt = null,
     string? UserEmail = null)
 {
     /// <summary>Acting now: neither lifted nor expired at <paramref name="now"/>.</summary>

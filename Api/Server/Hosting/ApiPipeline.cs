@@ -75,6 +75,10 @@ internal static class ApiPipeline
         app.MapHub<PortalHub>(Contracts.Live.PortalHubContract.PortalHubPath, o => o.CloseOnAuthenticationExpiration = true);
 
         RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>());
+
+        // Made now, while Hangfire's process-wide log provider is this host's: a client made lazily later could pick up
+        // the provider of another host in the same process (tests) that has been disposed since, and fail every enqueue.
+        _ = app.Services.GetRequiredService<IBackgroundJobClient>();
     }
 
     /// <summary>

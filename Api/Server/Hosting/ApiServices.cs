@@ -102,8 +102,16 @@ internal static class ApiServices
         services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
             ? new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions())
             : new Hangfire.InMemory.InMemoryStorage());
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(
+            sp.GetRequiredService<JobStorage>(), sp.GetService<Hangfire.Common.IJobFilterProvider>() ?? Hangfire.Common.JobFilterProviders.Providers));
         services.AddHangfire(h => h.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
-        services.AddHangfireServer(o => o.WorkerCount = 2);
+        // Jobs are activated in this container, never through Hangfire's process-wide JobActivator.Current (the last
+        // host configured in the process: in tests another Api, perhaps disposed, whose services would run the job).
+        services.AddHangfireServer((sp, o) =>
+        {
+            o.WorkerCount = 2;
+            o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+        });
 
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Network>, Microsoft.AspNetCore.Identity.PasswordHasher<Network>>();
         services.AddSingleton<BanList>();

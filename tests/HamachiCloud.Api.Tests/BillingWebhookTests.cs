@@ -167,6 +167,42 @@ public abstract class BillingWebhookTests(BillingWorld world)
     }
 
     [SkippableFact]
+    public async Task An_auto_renewing_subscription_past_its_period_end_waits_for_the_renewal_webhook_before_it_ends()
+    {
+        var f = await world.GetAsync();
+        var owner = await TestUser.CreateAsync(f, "renewing");
+        var net = await owner.Client.CreateNetworkAsync(new CreateNetworkRequest("renews"));
+        var customer = await BuyAsync(f, owner, net.Id);
+        var sub = "sub_" + Guid.NewGuid().ToString("N")[..14];
+        var metadata = StripeWebhooks.Metadata(owner.Id, "premium", net.Id);
+        using var http = f.CreateClient();
+        var now = TimeProvider.System.GetUtcNow();
+        await StripeWebhooks.PostAsync(http, StripeWebhooks.Event(NewEventId(), "customer.subscription.created",
+            StripeWebhooks.Subscription(sub, customer, "active", StripeStandIn.PremiumMonthly, now.AddDays(30), metadata), now));
+        Assert.Equal("Premium", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
+
+        // The period ended an hour ago and Stripe's renewal has not arrived yet: the plan stays.
+        await SetPeriodEndAsync(f, sub, TimeProvider.System.GetUtcNow().AddHours(-1));
+        Assert.Equal("Premium", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
+
+        // Longer than the renewal wait: the renewal is not coming, the subscription ends and the network is Free.
+        await SetPeriodEndAsync(f, sub, TimeProvider.System.GetUtcNow() - Plans.PlanChanges.RenewalWait - TimeSpan.FromMinutes(1));
+        Assert.Equal("Free", (await owner.Client.GetNetworkAsync(net.Id)).Plan);
+    }
+
+    /// <summary>Moves the subscription's period end in the database and runs the expiry job, as time passing would.</summary>
+    private static async Task SetPeriodEndAsync(ApiFactory f, string sub, DateTimeOffset endsAt)
+    {
+        await using var scope = f.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HamachiDbContext>();
+        var row = await db.Subscriptions.SingleAsync(x => x.ExternalReference == sub);
+        row.EndsAt = endsAt;
+        await db.SaveChangesAsync();
+        await scope.ServiceProvider.GetRequiredService<BillingJobs>().ExpireAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<Plans.PlanChanges>().ApplyAsync(row.UserId, CancellationToken.None);
+    }
+
+    [SkippableFact]
     public async Task Payment_failed_grants_a_grace_period_mails_the_owner_and_the_expiry_job_ends_it_back_to_Free()
     {
         var f = await world.GetAsync();

@@ -23,10 +23,12 @@ internal sealed class BillingJobs(
     public async Task<int> ExpireAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var over = await db.Subscriptions
+        var over = (await db.Subscriptions
             .Where(s => s.Status != SubscriptionStatus.Ended
                 && ((s.EndsAt != null && s.EndsAt <= now) || (s.Status == SubscriptionStatus.PastDue && s.GraceEndsAt != null && s.GraceEndsAt <= now)))
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+            .Where(s => !Plans.PlanChanges.IsLive(s, now)) // an auto-renewing subscription waits for its renewal webhook
+            .ToList();
         foreach (var s in over)
         {
             var why = s.EndsAt <= now ? $"ended {s.EndsAt:u}" : $"grace ended {s.GraceEndsAt:u}";

@@ -13,9 +13,21 @@ internal sealed class PlanChanges(
     HamachiDbContext db, TimeProvider clock, MapChangeQueue changes,
     Microsoft.AspNetCore.SignalR.IHubContext<AgentHub, Protocol.Control.IAgentClient> agents)
 {
+    /// <summary>
+    /// How long an auto-renewing Stripe subscription stays in force past its period end while Stripe's renewal
+    /// webhook is on its way (Stripe renews at the period end; its events can arrive later or be retried for hours).
+    /// </summary>
+    public static readonly TimeSpan RenewalWait = TimeSpan.FromDays(2);
+
+    /// <summary>When the subscription stops giving its plan: its period end, plus <see cref="RenewalWait"/> for an active Stripe subscription that renews.</summary>
+    public static DateTimeOffset? EffectiveEnd(Subscription s) =>
+        s.EndsAt is { } end && s.Source == SubscriptionSource.Stripe && s.Status == SubscriptionStatus.Active && !s.CancelAtPeriodEnd
+            ? end + RenewalWait
+            : s.EndsAt;
+
     /// <summary>A subscription gives its plan now: active, past due within its grace, or cancelled before its period ends.</summary>
     public static bool IsLive(Subscription s, DateTimeOffset now) =>
-        (s.EndsAt is null || s.EndsAt > now) && s.Status switch
+        (EffectiveEnd(s) is not { } end || end > now) && s.Status switch
         {
             SubscriptionStatus.Active => true,
             SubscriptionStatus.Cancelled => s.EndsAt is not null,
